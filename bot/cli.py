@@ -1,0 +1,144 @@
+"""The `summitbot` command: ask, check and eval work offline; run starts the Discord bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.core.answer import Answer
+from bot.core.errors import FactBaseError
+from bot.core.service import FactService
+from bot.settings import Settings, SettingsError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"summitbot: {error}", file=sys.stderr)
+        return 2
+    return args.handler(args, settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="summitbot", description=__doc__)
+    parser.add_argument("--facts", type=Path, help="facts folder (default: SUMMITBOT_FACTS_DIR or ./facts)")
+    parser.add_argument("--seeds", type=Path, help="article folder (default: SUMMITBOT_SEEDS_DIR or ./seeds)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = commands.add_parser("ask", help="answer a question about the article")
+    ask.add_argument("question", nargs="*", help="the question (omit with --jsonl)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, one per line; write JSON lines")
+    ask.set_defaults(handler=_ask)
+
+    check = commands.add_parser("check", help="validate the fact base; exit 1 and list the errors if it is broken")
+    check.set_defaults(handler=_check)
+
+    evaluate = commands.add_parser("eval", help="print accuracy on a question file")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--split", action="append", help="only these splits (tune, holdout); repeatable")
+    evaluate.add_argument("--misses", action="store_true", help="list every question answered wrongly")
+    evaluate.set_defaults(handler=_eval)
+
+    run = commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def _service(args: argparse.Namespace, settings: Settings) -> FactService:
+    service = FactService(args.facts or settings.facts_dir, args.seeds or settings.seeds_dir)
+    service.load(by="command line")
+    return service
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.jsonl == bool(args.question):
+        print("summitbot ask: give a question, or --jsonl to read questions from stdin", file=sys.stderr)
+        return 2
+    try:
+        service = _service(args, settings)
+    except FactBaseError as error:
+        print(f"summitbot: {error}", file=sys.stderr)
+        return 1
+    if args.jsonl:
+        for line in sys.stdin:
+            question = line.rstrip("\n")
+            print(json.dumps(service.ask(question).to_dict(), ensure_ascii=False), flush=True)
+        return 0
+    answer = service.ask(" ".join(args.question))
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(format_answer(answer, service.base.article.title))
+    return 0
+
+
+def format_answer(answer: Answer, article_title: str) -> str:
+    """The answer as a person reads it in a terminal."""
+    if not answer.answered:
+        lines = ["The article doesn't say."]
+        if answer.suggestions:
+            lines.append("You could ask:")
+            lines.extend(f"  - {s}" for s in answer.suggestions)
+        return "\n".join(lines)
+    quote = textwrap.fill(answer.quote or "", width=88, initial_indent="  > ", subsequent_indent="  > ")
+    return f"{answer.answer}\n\n{quote}\n\n  — {article_title}, paragraph {answer.paragraph}"
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        service = _service(args, settings)
+    except FactBaseError as error:
+        print(error, file=sys.stderr)
+        return 1
+    base = service.base
+    print(f"OK: {len(base.facts)} facts from {len(base.files)} files, every quote found in {base.article.path.name}")
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.evaluation import evaluate, load_questions
+
+    try:
+        service = _service(args, settings)
+        questions = load_questions(args.file, args.split)
+    except (FactBaseError, OSError, ValueError) as error:
+        print(f"summitbot: {error}", file=sys.stderr)
+        return 1
+    splits = sorted({q.split for q in questions})
+    started = time.perf_counter()
+    for split in splits:
+        result = evaluate(service.matcher, [q for q in questions if q.split == split])
+        print(result.summary(split))
+        if args.misses:
+            for miss in result.misses:
+                got = miss.answer.fact_id if miss.answer.answered else "decline"
+                expected = "|".join(sorted(miss.question.expected))
+                print(f"    {miss.question.question!r}: expected {expected}, got {got} ({miss.answer.score:.1f})")
+    overall = evaluate(service.matcher, questions)
+    print(overall.summary("all"))
+    elapsed = (time.perf_counter() - started) / max(1, 2 * len(questions))
+    print(f"{len(questions)} questions, {elapsed * 1e6:.0f} µs per answer")
+    return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.token:
+        print(
+            "summitbot run: DISCORD_TOKEN is not set.\n"
+            "Put it in the environment or in a .env file (see .env.example).\n"
+            'To try the bot without Discord, use: summitbot ask "when did Xi arrive?"',
+            file=sys.stderr,
+        )
+        return 2
+    from bot.app.runner import run_bot
+
+    return run_bot(settings, facts_dir=args.facts, seeds_dir=args.seeds)

@@ -1,0 +1,93 @@
+"""The live fact base: one matcher served at a time, replaced whole on a successful reload."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.core.answer import Answer
+from bot.core.factbase import Fact, FactBase
+from bot.core.loader import load_fact_base
+from bot.core.matcher import Matcher
+
+
+@dataclass(frozen=True)
+class ReloadReport:
+    """What a successful reload changed, by fact id."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    fact_count: int = 0
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclass(frozen=True)
+class LoadedState:
+    base: FactBase
+    matcher: Matcher
+    loaded_at: datetime
+    loaded_by: str
+
+
+@dataclass
+class FactService:
+    """Holds the current fact base and swaps it in one step, so readers never see half a reload.
+
+    A reload builds the new base and matcher completely before the swap; if loading raises,
+    the previous state stays in place and keeps answering.
+    """
+
+    facts_dir: Path
+    seeds_dir: Path
+    _state: LoadedState | None = field(default=None, init=False, repr=False)
+    _reload_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def state(self) -> LoadedState:
+        if self._state is None:
+            raise RuntimeError("the fact base has not been loaded yet; call load() first")
+        return self._state
+
+    @property
+    def base(self) -> FactBase:
+        return self.state.base
+
+    @property
+    def matcher(self) -> Matcher:
+        return self.state.matcher
+
+    def load(self, by: str = "startup") -> ReloadReport:
+        """Load (or reload) the facts; raises FactBaseError and keeps the old base on failure."""
+        with self._reload_lock:
+            base = load_fact_base(self.facts_dir, self.seeds_dir)
+            matcher = Matcher(base)
+            previous = self._state
+            self._state = LoadedState(base, matcher, datetime.now(UTC), by)
+        return diff_bases(previous.base if previous else None, base)
+
+    def ask(self, question: str) -> Answer:
+        return self.matcher.ask(question)
+
+
+def diff_bases(old: FactBase | None, new: FactBase) -> ReloadReport:
+    old_facts: dict[str, Fact] = {f.id: f for f in old.facts} if old else {}
+    new_facts: dict[str, Fact] = {f.id: f for f in new.facts}
+    return ReloadReport(
+        added=tuple(sorted(new_facts.keys() - old_facts.keys())),
+        removed=tuple(sorted(old_facts.keys() - new_facts.keys())),
+        changed=tuple(
+            sorted(i for i in new_facts.keys() & old_facts.keys() if _content(new_facts[i]) != _content(old_facts[i]))
+        ),
+        fact_count=len(new.facts),
+    )
+
+
+def _content(fact: Fact) -> tuple:
+    """What a moderator would call a change: everything but where in the file it sits."""
+    return (fact.asks, fact.about, fact.questions, fact.answer, fact.quote, fact.paragraph, fact.when, fact.order)
