@@ -85,6 +85,7 @@ class Matcher:
         self.tuning = tuning or Tuning()
         self._terms: dict[str, Term] = {}
         self._alias_tokens: dict[tuple[str, ...], str] = {}
+        self._alias_choices: dict[str, Term] = {}
         self._background: set[str] = set()
         self._build_lexicon(base.terms)
         self._fillers = {tuple(normalize(f).split()) for f in base.fillers if normalize(f)}
@@ -124,6 +125,7 @@ class Matcher:
                 key = tuple(normalize(alias).split())
                 if key:
                     self._alias_tokens.setdefault(key, token)
+                    self._alias_choices.setdefault(" ".join(key), term)
 
     def _build_vocabulary(self, base: FactBase) -> frozenset[str]:
         words: set[str] = set(STOPWORDS)
@@ -294,6 +296,25 @@ class Matcher:
             suggestions = self.default_suggestions()
         best = ranked[0][1] if ranked else 0.0
         return Answer(question=question, answered=False, score=best, suggestions=suggestions)
+
+    def suggest(self, partial: str, limit: int = 25) -> list[str]:
+        """Questions to offer while someone is still typing, ranked the way `ask` ranks them."""
+        ranked = self.rank(self.read(partial)) if partial.strip() else []
+        titles = [fact.title for fact, _ in ranked]
+        if not titles:
+            titles = [fact.title for fact in self.base.facts]
+        return titles[:limit]
+
+    def resolve(self, name: str, kinds: frozenset[str]) -> Term | None:
+        """The person or country a name refers to, through its aliases, tolerating typos."""
+        words = self._corrected(self._respell(normalize(name).split()))
+        token = self._alias_tokens.get(tuple(words))
+        term = self._terms.get(token) if token else None
+        if term is not None and term.kind in kinds:
+            return term
+        choices = {alias: t for alias, t in self._alias_choices.items() if t.kind in kinds}
+        match = process.extractOne(" ".join(words), list(choices), scorer=fuzz.WRatio, score_cutoff=85)
+        return choices[match[0]] if match else None
 
     def default_suggestions(self) -> tuple[str, ...]:
         """Questions offered when nothing is even close: the first few facts of the base."""

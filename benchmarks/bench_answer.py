@@ -1,0 +1,93 @@
+"""Speed of the curated base: load time, answer time per question, questions per second.
+
+Prints figures; asserts nothing. Compares against the plain approach (rapidfuzz extractOne over
+every phrasing, no folding or intents) in the same run, and times `summitbot ask` and
+`summitbot run` (without a token) as whole processes.
+
+    python benchmarks/bench_answer.py [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.core import Matcher, load_fact_base  # noqa: E402
+from bot.core.evaluation import load_questions  # noqa: E402
+from bot.core.text import normalize  # noqa: E402
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def time_each(function, questions: list[str], rounds: int) -> list[float]:
+    timings: list[float] = []
+    for _ in range(rounds):
+        for question in questions:
+            started = time.perf_counter()
+            function(question)
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+def process_seconds(args: list[str], env: dict[str, str]) -> list[float]:
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run(args, capture_output=True, env=env, cwd=ROOT, timeout=60)
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    loads = []
+    for _ in range(5):
+        started = time.perf_counter()
+        base = load_fact_base(ROOT / "facts", ROOT / "seeds")
+        matcher = Matcher(base)
+        loads.append(time.perf_counter() - started)
+
+    questions = [q.question for q in load_questions(ROOT / "tests" / "data" / "questions.yaml")]
+    ours = time_each(matcher.ask, questions, args.rounds)
+
+    phrasings = [normalize(q) for fact in base.facts for q in fact.questions]
+    plain = time_each(lambda q: process.extractOne(normalize(q), phrasings, scorer=fuzz.WRatio), questions, args.rounds)
+
+    med, p99 = statistics.median(ours), percentile(ours, 0.99)
+    plain_med = statistics.median(plain)
+    print(
+        f"fact base: {len(base.facts)} facts, {len(phrasings)} phrasings; {len(questions)} questions x {args.rounds} rounds"
+    )
+    print(f"load (parse + validate + index): median {statistics.median(loads) * 1e3:.1f} ms")
+    print(
+        f"answer: median {med * 1e6:.0f} µs, p99 {p99 * 1e6:.0f} µs, {1 / statistics.mean(ours):,.0f} questions/s on one core"
+    )
+    print(
+        f"plain extractOne(WRatio) over phrasings: median {plain_med * 1e6:.0f} µs (ours/plain = {med / plain_med:.2f}x)"
+    )
+
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    ask = process_seconds([sys.executable, "-m", "bot", "ask", "when did xi arrive"], env)
+    run = process_seconds([sys.executable, "-m", "bot", "run"], env)
+    print(f"`summitbot ask` whole process: median {statistics.median(ask) * 1e3:.0f} ms, max {max(ask) * 1e3:.0f} ms")
+    print(f"`summitbot run` without a token: median {statistics.median(run) * 1e3:.0f} ms, max {max(run) * 1e3:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

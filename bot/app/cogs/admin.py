@@ -1,0 +1,74 @@
+"""/facts reload, /facts status and /facts sync: moderators curate, the owner syncs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app.checks import moderator_only, owner_only
+from bot.app.client import SummitBot
+from bot.app.embeds import reload_embed, reload_failed_embed, status_embed
+from bot.core import FactBaseError
+
+log = logging.getLogger(__name__)
+
+
+def _who(interaction: discord.Interaction) -> str:
+    where = f"guild {interaction.guild_id} channel {interaction.channel_id}" if interaction.guild_id else "a DM"
+    return f"{interaction.user} ({interaction.user.id}) in {where}"
+
+
+class Admin(commands.GroupCog, group_name="facts", group_description="Curate the fact base"):
+    def __init__(self, bot: SummitBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="reload", description="Reload the fact files; refused with the errors if any is broken")
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def reload(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        who = _who(interaction)
+        try:
+            report = await asyncio.to_thread(self.bot.facts.load, f"{interaction.user} ({interaction.user.id})")
+        except FactBaseError as error:
+            log.warning("reload by %s refused: %d problems", who, len(error.problems))
+            await interaction.followup.send(embed=reload_failed_embed([str(p) for p in error.problems]), ephemeral=True)
+            return
+        log.info(
+            "reload by %s: %d facts, +%d -%d ~%d",
+            who,
+            report.fact_count,
+            len(report.added),
+            len(report.removed),
+            len(report.changed),
+        )
+        await interaction.followup.send(embed=reload_embed(report), ephemeral=True)
+
+    @app_commands.command(name="status", description="How many facts are loaded, when and by whom")
+    async def status(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=status_embed(self.bot.facts.state), ephemeral=True)
+
+    @app_commands.command(name="sync", description="Owner only: publish the slash commands to Discord")
+    @owner_only()
+    async def sync(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        synced = await self.bot.tree.sync()
+        log.info("global sync by %s: %d commands", _who(interaction), len(synced))
+        await interaction.followup.send(f"Synced {len(synced)} commands globally.", ephemeral=True)
+
+    @commands.command(name="sync", hidden=True)
+    @commands.is_owner()
+    async def sync_by_mention(self, ctx: commands.Context) -> None:
+        """`@SummitBot sync`: the first sync, before any slash command exists in Discord."""
+        synced = await self.bot.tree.sync()
+        log.info("global sync by %s via mention: %d commands", ctx.author.id, len(synced))
+        await ctx.reply(f"Synced {len(synced)} commands globally.", mention_author=False)
+
+
+async def setup(bot: SummitBot) -> None:
+    await bot.add_cog(Admin(bot))

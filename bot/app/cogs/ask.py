@@ -1,0 +1,74 @@
+"""/ask and @mentions: a question in, an answer embed out."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import limits
+from bot.app.client import SummitBot
+from bot.app.embeds import answer_embed
+
+log = logging.getLogger(__name__)
+
+
+def ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
+    settings = interaction.client.settings  # type: ignore[attr-defined]
+    return app_commands.Cooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: SummitBot) -> None:
+        self.bot = bot
+        settings = bot.settings
+        self._mention_cooldowns = commands.CooldownMapping.from_cooldown(
+            settings.ask_cooldown_rate, settings.ask_cooldown_seconds, commands.BucketType.user
+        )
+
+    @app_commands.command(name="ask", description="Ask a question about the SCO summit article")
+    @app_commands.describe(question="For example: when did Xi arrive?")
+    @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
+    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]) -> None:
+        answer = self.bot.facts.ask(question)
+        await interaction.response.send_message(embed=answer_embed(answer, self.bot.facts.base))
+
+    @ask.autocomplete("question")
+    async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        titles = self.bot.facts.matcher.suggest(current[:200], limit=limits.MAX_CHOICES)
+        return [app_commands.Choice(name=limits.clip(t, limits.CHOICE_NAME), value=limits.clip(t, 100)) for t in titles]
+
+    @commands.Cog.listener("on_message")
+    async def answer_mention(self, message: discord.Message) -> None:
+        """Answer "@SummitBot when did Xi arrive?" with a reply to that message.
+
+        Discord delivers the text of a message that mentions the bot even without the
+        message-content intent. `bot.user in message.mentions` is false for @everyone.
+        """
+        me = self.bot.user
+        if me is None or message.author.bot or me not in message.mentions:
+            return
+        context = await self.bot.get_context(message)
+        if context.valid:
+            return
+        if self._mention_cooldowns.update_rate_limit(message) is not None:
+            log.debug("mention from %s ignored: on cooldown", message.author.id)
+            return
+        question = strip_mention(message.content, me.id)
+        answer = self.bot.facts.ask(question)
+        await message.reply(
+            embed=answer_embed(answer, self.bot.facts.base),
+            mention_author=False,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+
+def strip_mention(content: str, user_id: int) -> str:
+    return re.sub(rf"<@!?{user_id}>", " ", content).strip()
+
+
+async def setup(bot: SummitBot) -> None:
+    await bot.add_cog(Ask(bot))

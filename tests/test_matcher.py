@@ -1,0 +1,115 @@
+"""The matcher tells apart questions that differ in one word, shrugs off typos, and declines."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import Answer
+
+
+def ask(matcher, question: str) -> Answer:
+    return matcher.ask(question)
+
+
+@pytest.mark.parametrize(
+    ("first", "first_fact", "second", "second_fact"),
+    [
+        ("when did Xi arrive", "xi-arrival", "when did Putin arrive", "putin-arrival"),
+        ("how many members", "member-count", "how many dialogue partners", "dialogue-partner-count"),
+        ("who is Mao Ning", "who-mao-ning", "what did Mao Ning say", "mao-ning-statement"),
+        (
+            "is Turkey a member of the SCO",
+            "status-turkey",
+            "is Turkmenistan a member of the SCO",
+            "status-turkmenistan",
+        ),
+        ("who is Putin", "who-putin", "when did Putin arrive", "putin-arrival"),
+        ("what is the SCO", "sco-definition", "who leads the SCO", "sco-leadership"),
+        ("how long is the summit", "summit-length", "where is the summit", "summit-location"),
+        ("who is Erdogan", "who-erdogan", "is Turkey in NATO", "turkey-mediator"),
+    ],
+)
+def test_one_word_that_matters(matcher, first, first_fact, second, second_fact):
+    assert ask(matcher, first).fact_id == first_fact
+    assert ask(matcher, second).fact_id == second_fact
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when did xi arrive",
+        "WHEN DID XI ARRIVE",
+        "when   did xi    arrive???",
+        "when did xi jinpng arive",
+        "When did the Chinese leader land?",
+        "when did xi get to kazakhstan lol",
+        "yo when did president xi show up",
+        "Xí Jìnpíng arrival",
+    ],
+)
+def test_typos_case_spacing_and_aliases(matcher, question):
+    answer = ask(matcher, question)
+    assert answer.answered and answer.fact_id == "xi-arrival", answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the weather in Paris",
+        "who won the world cup",
+        "how old is Putin",
+        "what did Xi say",
+        "is Ukraine a member of the SCO",
+        "recommend me a good pizza place",
+        "",
+        "   ",
+        "?!",
+    ],
+)
+def test_declines_what_the_article_does_not_say(matcher, question):
+    answer = ask(matcher, question)
+    assert not answer.answered, answer
+    assert answer.answer is None and answer.quote is None and answer.fact_id is None
+    assert 1 <= len(answer.suggestions) <= 3
+
+
+def test_suggestions_are_questions_the_base_answers(matcher):
+    answer = ask(matcher, "what did xi say at the summit")
+    assert not answer.answered
+    for suggestion in answer.suggestions:
+        follow_up = ask(matcher, suggestion)
+        assert follow_up.answered, suggestion
+
+
+def test_answer_carries_quote_paragraph_and_source(matcher, shipped_base):
+    answer = ask(matcher, "where is the summit?")
+    assert answer.answered and answer.paragraph == 2
+    assert answer.quote in shipped_base.article.paragraph(2)
+    assert answer.source == shipped_base.article.id
+    assert set(answer.to_dict()) >= {
+        "question",
+        "answered",
+        "answer",
+        "quote",
+        "paragraph",
+        "fact_id",
+        "score",
+        "suggestions",
+    }
+
+
+def test_reading_folds_aliases_and_intents(matcher):
+    reading = matcher.read("When did the Russian president touch down in Astana?")
+    assert {"putin", "astana"} <= reading.entities
+    assert "when" in reading.intents
+    assert "ARRIVE" in reading.tokens
+
+
+def test_every_fact_answers_its_own_phrasings(matcher, shipped_base):
+    wrong = [
+        (fact.id, question, matcher.ask(question).fact_id)
+        for fact in shipped_base.facts
+        for question in fact.questions
+        if matcher.ask(question).fact_id != fact.id
+    ]
+    assert wrong == []
