@@ -29,7 +29,7 @@ from bot.core.text import normalize  # noqa: E402
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def time_each(function, questions: list[str], rounds: int) -> list[float]:
@@ -86,7 +86,8 @@ def main() -> None:
     ask = process_seconds([sys.executable, "-m", "bot", "ask", "when did xi arrive"], env)
     run = process_seconds([sys.executable, "-m", "bot", "run"], env)
     print(f"`summitbot ask` whole process: median {statistics.median(ask) * 1e3:.0f} ms, max {max(ask) * 1e3:.0f} ms")
-    print(f"`summitbot run` without a token: median {statistics.median(run) * 1e3:.0f} ms, max {max(run) * 1e3:.0f} ms")
+    run_median, run_max = statistics.median(run) * 1e3, max(run) * 1e3
+    print(f"`summitbot run` without a token: median {run_median:.0f} ms, max {run_max:.0f} ms")
 
 
 if __name__ == "__main__":
