@@ -81,7 +81,7 @@ class FactBase:
     countries: tuple[Country, ...]
     intents: Mapping[str, tuple[str, ...]]
     fillers: tuple[str, ...]
-    spellings: Mapping[str, str]
+    synonyms: Mapping[str, str]
     files: tuple[str, ...]
     _by_id: Mapping[str, Fact] = field(init=False, repr=False, compare=False)
 

@@ -20,7 +20,7 @@ from bot.core.factbase import SCO_STATUSES, Country, Fact, FactBase, Person, Ter
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 2_000_000
-SECTIONS = ("concepts", "intents", "spellings", "fillers", "entities", "people", "countries", "facts")
+SECTIONS = ("concepts", "intents", "synonyms", "fillers", "entities", "people", "countries", "facts")
 
 PERSON_QUESTIONS = (
     "who is {name}",
@@ -337,7 +337,7 @@ def _build(
 ) -> FactBase:
     intents = _build_intents(sections["intents"], problems)
     fillers = _build_fillers(sections["fillers"], problems)
-    spellings = _build_spellings(sections["spellings"], problems)
+    synonyms = _build_synonyms(sections["synonyms"], problems)
     records = {
         name: _records(name, sections[name], problems)
         for name in ("concepts", "entities", "people", "countries", "facts")
@@ -402,7 +402,7 @@ def _build(
         countries=tuple(countries),
         intents=intents,
         fillers=fillers,
-        spellings=spellings,
+        synonyms=synonyms,
         files=tuple(files),
     )
 
@@ -445,24 +445,24 @@ def _build_fillers(entries: list[tuple[str, Any]], problems: _Collector) -> tupl
     return tuple(fillers)
 
 
-def _build_spellings(entries: list[tuple[str, Any]], problems: _Collector) -> dict[str, str]:
-    spellings: dict[str, str] = {}
+def _build_synonyms(entries: list[tuple[str, Any]], problems: _Collector) -> dict[str, str]:
+    synonyms: dict[str, str] = {}
     for file, (value, line) in entries:
         if not isinstance(value, dict):
             problems.add(
                 file,
-                "section 'spellings' must map each chat spelling to the word it stands for",
+                "section 'synonyms' must map each word or phrase to the words it stands for",
                 line=line,
-                field="spellings",
+                field="synonyms",
             )
             continue
         for word, meaning in value.items():
             word_line = value.key_lines.get(word, line) if isinstance(value, LocatedDict) else line
             if not _is_text(str(word)) or not _is_text(meaning):
-                problems.add(file, f"spelling {word!r} must map to a non-empty word", line=word_line, field="spellings")
+                problems.add(file, f"synonym {word!r} must map to a non-empty word", line=word_line, field="synonyms")
                 continue
-            spellings[str(word)] = meaning
-    return spellings
+            synonyms[str(word)] = meaning
+    return synonyms
 
 
 def _common(record: _Record, article: Article, **overrides: Any) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
 from bot.core.answer import Answer
 from bot.core.factbase import Fact, FactBase, Term
@@ -34,12 +33,27 @@ STOPWORDS = frozenset(
     i me my you your we our us can could would will shall should may might must has have had
     having there here then than as into onto up out over any some such very too also just only
     own same other not no nor if else s t d ll re ve m o y get gets got going gonna wanna whats
-    thats u ur r w 2
+    thats u ur r w
     """.split()
 )
 
-# Intents that say what kind of answer is wanted; "what" alone says too little to hold against a fact.
-SPECIFIC_INTENTS = frozenset({"when", "where", "who", "how-many", "how-long", "status", "said", "why"})
+# Marks the start of a question, for cues that only count as its first word.
+ANCHOR = "^"
+# Starts the token that stands for an intent; normalised text never contains it.
+INTENT_PREFIX = "?"
+
+# Intents that say what kind of answer is wanted, and so rule out a fact that answers another
+# kind. "what" says too little for that, and a yes/no question ("status") can be answered by
+# many kinds of fact; both still earn the bonus when a phrasing asks the same.
+EXCLUSIVE_INTENTS = frozenset({"when", "where", "who", "how-many", "how-long", "said", "why"})
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper, applied alike to questions and phrasings ("leads", "leading" -> "lead")."""
+    for suffix, keep in (("ing", 4), ("ies", 3), ("es", 4), ("ed", 3), ("s", 3)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
 
 
 @dataclass(frozen=True)
@@ -48,12 +62,14 @@ class Tuning:
 
     set_weight: float = 0.5
     intent_bonus: float = 8.0
-    intent_penalty: float = 18.0
+    intent_penalty: float = 45.0
     named_bonus: float = 8.0
-    unnamed_penalty: float = 14.0
+    unnamed_penalty: float = 25.0
     foreign_entity_penalty: float = 30.0
-    unknown_word_penalty: float = 16.0
-    answer_threshold: float = 66.0
+    unknown_word_penalty: float = 30.0
+    uncovered_word_penalty: float = 15.0
+    passage_weight: float = 0.85
+    answer_threshold: float = 60.0
     suggestion_floor: float = 35.0
     max_suggestions: int = 3
 
@@ -68,6 +84,7 @@ class Reading:
     entities: frozenset[str]
     intents: frozenset[str]
     unknown_words: tuple[str, ...]
+    informative: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,7 @@ class _Phrasing:
     fact_index: int
     content: str
     intents: frozenset[str]
+    passage: bool = False
 
 
 class Matcher:
@@ -90,10 +108,12 @@ class Matcher:
         self._build_lexicon(base.terms)
         self._fillers = {tuple(normalize(f).split()) for f in base.fillers if normalize(f)}
         self._spellings = {
-            tuple(normalize(word).split()): normalize(meaning).split() for word, meaning in base.spellings.items()
+            tuple(normalize(word).split()): normalize(meaning).split() for word, meaning in base.synonyms.items()
         }
         self._parents = {t.id: t.part_of for t in base.terms if t.part_of}
         self._kinds = {t.id: t.kind for t in base.terms}
+        self._people = frozenset(t.id for t in base.terms if t.kind == "person")
+        self._background_tokens = frozenset(self.term_token(t) for t in self._background)
         self._vocabulary = self._build_vocabulary(base)
         self._vocabulary_list = sorted(self._vocabulary)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
@@ -104,6 +124,8 @@ class Matcher:
         self._fact_terms: list[frozenset[str]] = []
         self._fact_core: list[frozenset[str]] = []
         self._fact_core_parents: list[frozenset[str]] = []
+        self._fact_words: list[frozenset[str]] = []
+        self._fact_people: list[frozenset[str]] = []
         for index, fact in enumerate(base.facts):
             self._index_fact(index, fact)
         self._choices = [p.content for p in self._phrasings]
@@ -123,13 +145,20 @@ class Matcher:
                 self._background.add(term.id)
             for alias in term.aliases:
                 key = tuple(normalize(alias).split())
+                while key[:1] == ("the",):
+                    key = key[1:]
                 if key:
                     self._alias_tokens.setdefault(key, token)
                     self._alias_choices.setdefault(" ".join(key), term)
 
     def _build_vocabulary(self, base: FactBase) -> frozenset[str]:
         words: set[str] = set(STOPWORDS)
-        texts: list[str] = [*base.fillers, *(cue for cues in base.intents.values() for cue in cues)]
+        texts: list[str] = [
+            *base.fillers,
+            *(cue for cues in base.intents.values() for cue in cues),
+            *base.synonyms,
+            *base.synonyms.values(),
+        ]
         for term in base.terms:
             texts.extend(term.aliases)
         for fact in base.facts:
@@ -138,24 +167,37 @@ class Matcher:
             words.update(normalize(text).split())
         return frozenset(words)
 
-    def _build_intent_cues(self, intents: dict[str, tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+    def _build_intent_cues(self, intents: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+        """Cue phrases folded like questions are. A cue written "^is" only counts as the first
+        word, which is how a yes/no question ("is Turkey a member?") shows itself."""
         cues: dict[tuple[str, ...], str] = {}
         for intent, phrases in intents.items():
             for phrase in phrases:
+                anchored = phrase.lstrip().startswith("^")
                 key = tuple(self._fold_terms(normalize(phrase).split()))
                 if key:
-                    cues.setdefault(key, intent)
+                    cues.setdefault((ANCHOR, *key) if anchored else key, intent)
         return cues
 
     def _index_fact(self, index: int, fact: Fact) -> None:
         mentioned: set[str] = set(fact.about)
+        words: set[str] = set()
         for text in (fact.answer, fact.quote):
-            mentioned |= self._entities_in(self._fold_terms(self._corrected(normalize(text).split())))
+            reading = self.read(text)
+            mentioned |= reading.entities
+            words |= reading.informative
+            # The answer and quote count as phrasings too, at a discount: a question may use the
+            # article's own words ("China's flagship infrastructure project").
+            self._phrasings.append(_Phrasing(index, reading.content, frozenset({fact.asks}), passage=True))
         for question in fact.questions:
             reading = self.read(question)
             mentioned |= reading.entities
+            words |= reading.informative
             self._phrasings.append(_Phrasing(index, reading.content, reading.intents | {fact.asks}))
-        self._fact_terms.append(self._with_relatives(mentioned))
+        related = self._with_relatives(mentioned)
+        self._fact_terms.append(related)
+        self._fact_people.append(frozenset(self._descendants(related, people=True) - related))
+        self._fact_words.append(frozenset(words | {self.term_token(t) for t in related}))
         core = frozenset(a for a in fact.about if a not in self._background)
         self._fact_core.append(core)
         self._fact_core_parents.append(frozenset().union(*(self._ancestors(a) for a in core)) if core else frozenset())
@@ -164,15 +206,19 @@ class Matcher:
         """The terms plus what they are part of, and the places and bodies that are part of them.
 
         A fact about Putin fits a question about the Kremlin, and one about Kazakhstan fits a
-        question about Astana; but a fact about China does not speak for every Chinese person.
+        question about Astana.
         """
         related = set(term_ids)
         for term_id in term_ids:
             related |= self._ancestors(term_id)
-        children = {
-            child for child, parent in self._parents.items() if parent in related and self._kinds.get(child) != "person"
+        return frozenset(related | self._descendants(related, people=False))
+
+    def _descendants(self, term_ids: set[str] | frozenset[str], people: bool) -> set[str]:
+        return {
+            child
+            for child in self._parents
+            if (people or self._kinds.get(child) != "person") and self._ancestors(child) & term_ids
         }
-        return frozenset(related | children)
 
     def _ancestors(self, term_id: str) -> set[str]:
         found: set[str] = set()
@@ -185,23 +231,26 @@ class Matcher:
     # --- reading a question ---------------------------------------------------------------
 
     def read(self, question: str) -> Reading:
-        words = self._respell(normalize(question).split())
+        words = self._apply_synonyms(normalize(question).split())
         words = self._corrected(words)
         words = self._drop_fillers(words)
-        tokens = self._fold_terms(words)
-        intents = self._intents_in(tokens)
+        tokens = self._mark_intents(self._fold_terms(words))
         content = [t for t in tokens if t not in STOPWORDS]
-        unknown = tuple(t for t in content if t not in self._terms and t not in self._vocabulary and not t.isdigit())
+        unknown = tuple(
+            t for t in content if t not in self._terms and t not in self._vocabulary and t[0] != INTENT_PREFIX
+        )
+        stems = [t if t in self._terms or t[0] == INTENT_PREFIX else stem(t) for t in content]
         return Reading(
             text=question,
             tokens=tuple(tokens),
-            content=" ".join(content),
+            content=" ".join(stems),
             entities=self._entities_in(tokens),
-            intents=frozenset(intents),
+            intents=frozenset(t[1:] for t in tokens if t[0] == INTENT_PREFIX),
             unknown_words=unknown,
+            informative=frozenset(t for t in stems if t[0] != INTENT_PREFIX),
         )
 
-    def _respell(self, words: list[str]) -> list[str]:
+    def _apply_synonyms(self, words: list[str]) -> list[str]:
         respelled: list[str] = []
         i = 0
         while i < len(words):
@@ -215,14 +264,15 @@ class Matcher:
         return respelled
 
     def _corrected(self, words: Sequence[str]) -> list[str]:
-        return [w if w in self._vocabulary or len(w) < 4 or w.isdigit() else self._correct(w) for w in words]
+        return [w if w in self._vocabulary or len(w) < 5 or w.isdigit() else self._correct(w) for w in words]
 
     def _correct_uncached(self, word: str) -> str:
-        """The closest word the fact base knows, when it is close enough to be a typo of it."""
-        cutoff = 0.75 if len(word) <= 5 else 0.8
-        match = process.extractOne(
-            word, self._vocabulary_list, scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff
-        )
+        """The closest word the fact base knows, when it is close enough to be a typo of it.
+
+        Short words need to be closer: one slip in five letters is a typo, in three a new word.
+        """
+        cutoff = 86.0 if len(word) <= 6 else 80.0
+        match = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff)
         return match[0] if match else word
 
     def _drop_fillers(self, words: list[str]) -> list[str]:
@@ -256,17 +306,22 @@ class Matcher:
                 return span
         return 0
 
-    def _intents_in(self, tokens: Sequence[str]) -> set[str]:
-        found: set[str] = set()
+    def _mark_intents(self, tokens: Sequence[str]) -> list[str]:
+        """Replace each intent cue by one intent token ("which", "what" -> "?what"; "how many" ->
+        "?how-many"), so that phrasings compare on what they ask, however it is worded."""
+        marked: list[str] = []
+        tokens = [ANCHOR, *tokens]
         i = 0
         while i < len(tokens):
             span = self._longest(tokens, i, self._intent_cues)
             if span:
-                found.add(self._intent_cues[tuple(tokens[i : i + span])])
+                marked.append(INTENT_PREFIX + self._intent_cues[tuple(tokens[i : i + span])])
                 i += span
             else:
+                if tokens[i] != ANCHOR:
+                    marked.append(tokens[i])
                 i += 1
-        return found
+        return marked
 
     def _entities_in(self, tokens: Iterable[str]) -> frozenset[str]:
         return frozenset(term.id for t in tokens if (term := self._terms.get(t)) is not None and term.kind != "concept")
@@ -307,7 +362,7 @@ class Matcher:
 
     def resolve(self, name: str, kinds: frozenset[str]) -> Term | None:
         """The person or country a name refers to, through its aliases, tolerating typos."""
-        words = self._corrected(self._respell(normalize(name).split()))
+        words = self._corrected(self._apply_synonyms(normalize(name).split()))
         token = self._alias_tokens.get(tuple(words))
         term = self._terms.get(token) if token else None
         if term is not None and term.kind in kinds:
@@ -322,38 +377,89 @@ class Matcher:
 
     def rank(self, reading: Reading) -> list[tuple[Fact, float]]:
         """Every fact with its score for this reading, best first (one entry per fact)."""
+        return [(self.base.facts[c.fact_index], c.total) for c in self.candidates(reading)]
+
+    def candidates(self, reading: Reading) -> list[Candidate]:
+        """Every fact's score with its parts, best first; empty when the question says nothing."""
         if not reading.content:
             return []
         tuning = self.tuning
         set_scores = process.extract(reading.content, self._choices, scorer=fuzz.token_set_ratio, limit=None)
-        sort_scores = dict(
-            (index, score)
+        sort_scores = {
+            index: score
             for _, score, index in process.extract(
                 reading.content, self._choices, scorer=fuzz.token_sort_ratio, limit=None
             )
-        )
-        best_per_fact: dict[int, float] = {}
-        specific = reading.intents & SPECIFIC_INTENTS
+        }
+        exclusive = reading.intents & EXCLUSIVE_INTENTS
+        best: dict[int, tuple[float, float]] = {}
         for _, set_score, index in set_scores:
             phrasing = self._phrasings[index]
             text = tuning.set_weight * set_score + (1 - tuning.set_weight) * sort_scores.get(index, 0.0)
-            if specific:
-                text += tuning.intent_bonus if specific & phrasing.intents else -tuning.intent_penalty
-            if text > best_per_fact.get(phrasing.fact_index, -1e9):
-                best_per_fact[phrasing.fact_index] = text
+            if phrasing.passage:
+                text *= tuning.passage_weight
+            if reading.intents & phrasing.intents - {"what"}:
+                intent = tuning.intent_bonus
+            elif exclusive:
+                intent = -tuning.intent_penalty
+            else:
+                intent = 0.0
+            previous = best.get(phrasing.fact_index)
+            if previous is None or text + intent > previous[0] + previous[1]:
+                best[phrasing.fact_index] = (text, intent)
         named = reading.entities - self._background
-        unknown_penalty = tuning.unknown_word_penalty * len(reading.unknown_words)
-        ranked: list[tuple[Fact, float]] = []
-        for index, text in best_per_fact.items():
-            score = text - unknown_penalty
-            score -= tuning.foreign_entity_penalty * len(named - self._fact_terms[index])
-            core = self._fact_core[index]
-            if core & named:
-                score += tuning.named_bonus
-            elif self._fact_core_parents[index] & named:
-                score += tuning.named_bonus / 2
-            elif core:
-                score -= tuning.unnamed_penalty
-            ranked.append((self.base.facts[index], score))
-        ranked.sort(key=lambda item: item[1], reverse=True)
-        return ranked
+        unknown = -tuning.unknown_word_penalty * len(reading.unknown_words)
+        asks_who = "who" in reading.intents
+        telling = reading.informative - self._background_tokens
+        candidates = []
+        for index, (text, intent) in best.items():
+            uncovered = len(telling - self._fact_words[index])
+            candidates.append(
+                Candidate(
+                    fact_index=index,
+                    text=text,
+                    intent=intent,
+                    entity=self._entity_fit(index, named, asks_who),
+                    coverage=-tuning.uncovered_word_penalty * uncovered,
+                    unknown=unknown,
+                )
+            )
+        candidates.sort(key=lambda c: c.total, reverse=True)
+        return candidates
+
+    def _entity_fit(self, index: int, named: frozenset[str], asks_who: bool) -> float:
+        """Reward a fact about what the question names; punish one that ignores part of it.
+
+        A "who ..." question does not name the person it asks about, so a fact about a person
+        is not held against it for that.
+        """
+        tuning = self.tuning
+        foreign = named - self._fact_terms[index]
+        # A person the fact does not name, but whose country or body it is about, counts half:
+        # "why are Putin and Xi here" fits a fact about Russia and China, less than one naming them.
+        partly = len(foreign & self._fact_people[index])
+        fit = -tuning.foreign_entity_penalty * (len(foreign) - partly / 2)
+        core = self._fact_core[index]
+        if core & named:
+            fit += tuning.named_bonus
+        elif self._fact_core_parents[index] & named:
+            fit += tuning.named_bonus / 2
+        elif core and not (asks_who and core <= self._people):
+            fit -= tuning.unnamed_penalty
+        return fit
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One fact's score for one question, in parts, so that a ranking can be explained."""
+
+    fact_index: int
+    text: float
+    intent: float
+    entity: float
+    coverage: float
+    unknown: float
+
+    @property
+    def total(self) -> float:
+        return self.text + self.intent + self.entity + self.coverage + self.unknown
