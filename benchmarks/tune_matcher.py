@@ -41,7 +41,7 @@ def main() -> None:
         results.append((balanced, result.in_scope_accuracy + result.decline_accuracy, values, result))
     results.sort(key=lambda r: (r[0], r[1]), reverse=True)
     print("default:", evaluate(Matcher(base), questions).summary("tune"))
-    for balanced, _, values, result in results[:10]:
+    for _, _, values, result in results[:10]:
         print(dict(zip(GRID, values, strict=True)), result.summary())
 
 

@@ -24,7 +24,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"summitbot: {error}", file=sys.stderr)
         return 2
-    return args.handler(args, settings)
+    try:
+        return args.handler(args, settings)
+    except BrokenPipeError:
+        # The reader went away (`summitbot eval … | head`): not an error worth a traceback.
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -16,7 +16,7 @@ suggests the closest questions it can answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,18 +24,8 @@ from rapidfuzz import fuzz, process
 
 from bot.core.answer import Answer
 from bot.core.factbase import Fact, FactBase, Term
+from bot.core.stopwords import STOPWORDS
 from bot.core.text import normalize
-
-STOPWORDS = frozenset(
-    """
-    a an the is are was were be been being am do does did doing done of in on at to for from by
-    with and or but it its this that these those he she they them his her their hers theirs him
-    i me my you your we our us can could would will shall should may might must has have had
-    having there here then than as into onto up out over any some such very too also just only
-    own same other not no nor if else s t d ll re ve m o y get gets got going gonna wanna whats
-    thats u ur r w
-    """.split()
-)
 
 # Marks the start of a question, for cues that only count as its first word.
 ANCHOR = "^"
@@ -69,6 +59,7 @@ class Tuning:
     unknown_word_penalty: float = 30.0
     uncovered_word_penalty: float = 15.0
     passage_weight: float = 0.85
+    text_floor: float = 30.0
     answer_threshold: float = 60.0
     suggestion_floor: float = 35.0
     max_suggestions: int = 3
@@ -112,10 +103,10 @@ class Matcher:
         }
         self._parents = {t.id: t.part_of for t in base.terms if t.part_of}
         self._kinds = {t.id: t.kind for t in base.terms}
-        self._people = frozenset(t.id for t in base.terms if t.kind == "person")
         self._background_tokens = frozenset(self.term_token(t) for t in self._background)
         self._vocabulary = self._build_vocabulary(base)
         self._vocabulary_list = sorted(self._vocabulary)
+        self._known_stems = frozenset(stem(w) for w in self._vocabulary)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
         self._max_span = max(len(k) for k in [*self._alias_tokens, *self._fillers, *self._spellings, ("",)])
         self._intent_cues = self._build_intent_cues(base.intents)
@@ -129,6 +120,12 @@ class Matcher:
         for index, fact in enumerate(base.facts):
             self._index_fact(index, fact)
         self._choices = [p.content for p in self._phrasings]
+        postings: dict[str, set[int]] = {}
+        for index, phrasing in enumerate(self._phrasings):
+            for word in phrasing.content.split():
+                if word[0] != INTENT_PREFIX:
+                    postings.setdefault(word, set()).add(index)
+        self._postings = {word: frozenset(ids) for word, ids in postings.items()}
 
     # --- building -------------------------------------------------------------------------
 
@@ -236,10 +233,12 @@ class Matcher:
         words = self._drop_fillers(words)
         tokens = self._mark_intents(self._fold_terms(words))
         content = [t for t in tokens if t not in STOPWORDS]
-        unknown = tuple(
-            t for t in content if t not in self._terms and t not in self._vocabulary and t[0] != INTENT_PREFIX
-        )
         stems = [t if t in self._terms or t[0] == INTENT_PREFIX else stem(t) for t in content]
+        unknown = tuple(
+            t
+            for t, t_stem in zip(content, stems, strict=True)
+            if t not in self._terms and t[0] != INTENT_PREFIX and t_stem not in self._known_stems
+        )
         return Reading(
             text=question,
             tokens=tuple(tokens),
@@ -384,32 +383,30 @@ class Matcher:
         if not reading.content:
             return []
         tuning = self.tuning
-        set_scores = process.extract(reading.content, self._choices, scorer=fuzz.token_set_ratio, limit=None)
-        sort_scores = {
-            index: score
-            for _, score, index in process.extract(
-                reading.content, self._choices, scorer=fuzz.token_sort_ratio, limit=None
-            )
-        }
-        exclusive = reading.intents & EXCLUSIVE_INTENTS
+        content = reading.content
+        shortlist = self._shortlist(reading.informative)
+        hits = process.extract(
+            content,
+            {index: self._choices[index] for index in shortlist},
+            scorer=fuzz.token_set_ratio,
+            limit=None,
+            score_cutoff=tuning.text_floor,
+        )
+        intent_scores: dict[frozenset[str], float] = {}
         best: dict[int, tuple[float, float]] = {}
-        for _, set_score, index in set_scores:
+        for choice, set_score, index in hits:
             phrasing = self._phrasings[index]
-            text = tuning.set_weight * set_score + (1 - tuning.set_weight) * sort_scores.get(index, 0.0)
+            text = tuning.set_weight * set_score + (1 - tuning.set_weight) * fuzz.token_sort_ratio(content, choice)
             if phrasing.passage:
                 text *= tuning.passage_weight
-            if reading.intents & phrasing.intents - {"what"}:
-                intent = tuning.intent_bonus
-            elif exclusive:
-                intent = -tuning.intent_penalty
-            else:
-                intent = 0.0
+            intent = intent_scores.get(phrasing.intents)
+            if intent is None:
+                intent = intent_scores[phrasing.intents] = self._intent_fit(reading.intents, phrasing.intents)
             previous = best.get(phrasing.fact_index)
             if previous is None or text + intent > previous[0] + previous[1]:
                 best[phrasing.fact_index] = (text, intent)
         named = reading.entities - self._background
         unknown = -tuning.unknown_word_penalty * len(reading.unknown_words)
-        asks_who = "who" in reading.intents
         telling = reading.informative - self._background_tokens
         candidates = []
         for index, (text, intent) in best.items():
@@ -419,7 +416,7 @@ class Matcher:
                     fact_index=index,
                     text=text,
                     intent=intent,
-                    entity=self._entity_fit(index, named, asks_who),
+                    entity=self._entity_fit(index, named),
                     coverage=-tuning.uncovered_word_penalty * uncovered,
                     unknown=unknown,
                 )
@@ -427,11 +424,25 @@ class Matcher:
         candidates.sort(key=lambda c: c.total, reverse=True)
         return candidates
 
-    def _entity_fit(self, index: int, named: frozenset[str], asks_who: bool) -> float:
+    def _shortlist(self, words: frozenset[str]) -> list[int]:
+        """The phrasings that share at least one word with the question: only these can score."""
+        found: set[int] = set()
+        for word in words:
+            found |= self._postings.get(word, frozenset())
+        return sorted(found)
+
+    def _intent_fit(self, asked: frozenset[str], offered: frozenset[str]) -> float:
+        if asked & offered - {"what"}:
+            return self.tuning.intent_bonus
+        if asked & EXCLUSIVE_INTENTS:
+            return -self.tuning.intent_penalty
+        return 0.0
+
+    def _entity_fit(self, index: int, named: frozenset[str]) -> float:
         """Reward a fact about what the question names; punish one that ignores part of it.
 
-        A "who ..." question does not name the person it asks about, so a fact about a person
-        is not held against it for that.
+        A fact about someone else counts against it only when the question names somebody: a
+        question that names nobody ("who leads the bloc?") may be asking for the fact's subject.
         """
         tuning = self.tuning
         foreign = named - self._fact_terms[index]
@@ -444,7 +455,7 @@ class Matcher:
             fit += tuning.named_bonus
         elif self._fact_core_parents[index] & named:
             fit += tuning.named_bonus / 2
-        elif core and not (asks_who and core <= self._people):
+        elif core and named:
             fit -= tuning.unnamed_penalty
         return fit
 
