@@ -23,8 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core import Matcher, load_fact_base  # noqa: E402
-from bot.core.evaluation import load_questions  # noqa: E402
+from bot.core.evaluation import evaluate, load_questions  # noqa: E402
 from bot.core.text import normalize  # noqa: E402
+
+PLAIN_CUTOFF = 80
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -63,11 +65,18 @@ def main() -> None:
         matcher = Matcher(base)
         loads.append(time.perf_counter() - started)
 
-    questions = [q.question for q in load_questions(ROOT / "tests" / "data" / "questions.yaml")]
+    labelled = load_questions(ROOT / "tests" / "data" / "questions.yaml")
+    questions = [q.question for q in labelled]
     ours = time_each(matcher.ask, questions, args.rounds)
 
     phrasings = [normalize(q) for fact in base.facts for q in fact.questions]
-    plain = time_each(lambda q: process.extractOne(normalize(q), phrasings, scorer=fuzz.WRatio), questions, args.rounds)
+    owners = [fact.id for fact in base.facts for _ in fact.questions]
+
+    def plain_answer(question: str) -> str | None:
+        best = process.extractOne(normalize(question), phrasings, scorer=fuzz.WRatio, score_cutoff=PLAIN_CUTOFF)
+        return owners[best[2]] if best else None
+
+    plain = time_each(plain_answer, questions, args.rounds)
 
     med, p99 = statistics.median(ours), percentile(ours, 0.99)
     plain_med = statistics.median(plain)
@@ -77,6 +86,19 @@ def main() -> None:
     print(f"load (parse + validate + index): median {statistics.median(loads) * 1e3:.1f} ms")
     print(f"answer: median {med * 1e6:.0f} µs, p99 {p99 * 1e6:.0f} µs, {rate:,.0f} questions/s on one core")
     print(f"plain extractOne(WRatio): median {plain_med * 1e6:.0f} µs; ours/plain {med / plain_med:.2f}x")
+
+    ours_result = evaluate(matcher, labelled)
+    plain_right = sum(q.in_scope and plain_answer(q.question) in q.expected for q in labelled)
+    plain_declined = sum(not q.in_scope and plain_answer(q.question) is None for q in labelled)
+    in_scope = sum(q.in_scope for q in labelled)
+    print(
+        f"accuracy, ours: {ours_result.in_scope_accuracy:.1%} in scope right, "
+        f"{ours_result.decline_accuracy:.1%} out of scope declined"
+    )
+    print(
+        f"accuracy, plain (WRatio >= {PLAIN_CUTOFF}): {plain_right / in_scope:.1%} in scope right, "
+        f"{plain_declined / (len(labelled) - in_scope):.1%} out of scope declined"
+    )
 
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     ask = process_seconds([sys.executable, "-m", "bot", "ask", "when did xi arrive"], env)
