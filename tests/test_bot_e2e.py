@@ -13,9 +13,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from tests.conftest import FACTS_DIR, ROOT, SEEDS_DIR
-from tests.e2e.fake_discord import FakeDiscord
+from tests.loopback.discord_server import LoopbackDiscord as FakeDiscord
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -51,7 +52,8 @@ class BotProcess:
         )
 
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
@@ -73,7 +75,7 @@ def fact_dirs(tmp_path_factory) -> tuple[Path, Path]:
     return root / "facts", root / "seeds"
 
 
-@pytest.fixture(scope="module")
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def live(fact_dirs, tmp_path_factory) -> AsyncIterator[tuple[FakeDiscord, BotProcess]]:
     facts, seeds = fact_dirs
     async with FakeDiscord() as fake:

@@ -33,7 +33,7 @@ class Ask(commands.Cog):
     @app_commands.describe(question="For example: when did Xi arrive?")
     @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]) -> None:
-        answer = self.bot.facts.ask(question)
+        answer = self.bot.facts.ask(question_text(question))
         await interaction.response.send_message(embed=answer_embed(answer, self.bot.facts.base))
 
     @ask.autocomplete("question")
@@ -57,8 +57,7 @@ class Ask(commands.Cog):
         if self._mention_cooldowns.update_rate_limit(message) is not None:
             log.debug("mention from %s ignored: on cooldown", message.author.id)
             return
-        question = strip_mention(message.content, me.id)
-        answer = self.bot.facts.ask(question)
+        answer = self.bot.facts.ask(question_text(message.content))
         await message.reply(
             embed=answer_embed(answer, self.bot.facts.base),
             mention_author=False,
@@ -66,8 +65,13 @@ class Ask(commands.Cog):
         )
 
 
-def strip_mention(content: str, user_id: int) -> str:
-    return re.sub(rf"<@!?{user_id}>", " ", content).strip()
+DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
+
+
+def question_text(content: str) -> str:
+    """The words of a question without Discord's mention and emoji markup, which mean nothing
+    to the matcher (a role id would otherwise read as an unknown word)."""
+    return " ".join(DISCORD_MARKUP.sub(" ", content).split())
 
 
 async def setup(bot: SummitBot) -> None:
