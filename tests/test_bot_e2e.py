@@ -4,18 +4,15 @@ and a websocket to a loopback Discord on 127.0.0.1. Every wait is bounded."""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
-from tests.conftest import FACTS_DIR, ROOT, SEEDS_DIR
+from tests.conftest import FACTS_DIR, SEEDS_DIR
+from tests.loopback.bot_process import BotProcess
 from tests.loopback.discord_server import LoopbackDiscord as FakeDiscord
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -24,47 +21,6 @@ WAIT = 15.0
 MODERATOR_ROLE_ID = 555_000_000_000_000_001
 MODERATOR_ID = 700_000_000_000_000_001
 MEMBER_ID = 700_000_000_000_000_002
-OWNER_FLAGS = 0
-
-
-class BotProcess:
-    """`summitbot run` in a subprocess, its output kept for assertions and debugging."""
-
-    def __init__(self, fake: FakeDiscord, facts: Path, seeds: Path, log_path: Path) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMITBOT_") and k != "DISCORD_TOKEN"}
-        env.update(
-            {
-                "DISCORD_TOKEN": fake.token,
-                "SUMMITBOT_API_BASE": fake.api_base,
-                "SUMMITBOT_GATEWAY_URL": fake.gateway_url,
-                "SUMMITBOT_DEV_GUILD_ID": str(fake.guild_id),
-                "SUMMITBOT_MODERATOR_ROLE_IDS": str(MODERATOR_ROLE_ID),
-                "SUMMITBOT_FACTS_DIR": str(facts),
-                "SUMMITBOT_SEEDS_DIR": str(seeds),
-                "SUMMITBOT_COOLDOWN_RATE": "1000",
-                "SUMMITBOT_LOG_LEVEL": "INFO",
-            }
-        )
-        self.log_path = log_path
-        self._log = log_path.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], env=env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT
-        )
-
-    def log(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self._log.close()
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +37,15 @@ async def live(fact_dirs, tmp_path_factory) -> AsyncIterator[tuple[FakeDiscord, 
     async with FakeDiscord() as fake:
         fake.add_member(MODERATOR_ID, "mod", roles=[MODERATOR_ROLE_ID], permissions=0)
         fake.add_member(MEMBER_ID, "member", roles=[], permissions=0)
-        bot = BotProcess(fake, facts, seeds, tmp_path_factory.mktemp("logs") / "bot.log")
+        bot = BotProcess(
+            fake,
+            tmp_path_factory.mktemp("logs") / "bot.log",
+            dev_guild_id=str(fake.guild_id),
+            moderator_role_ids=str(MODERATOR_ROLE_ID),
+            facts_dir=str(facts),
+            seeds_dir=str(seeds),
+            cooldown_rate="1000",
+        )
         try:
             await fake.wait_ready(timeout=WAIT)
             await fake.wait_for_sync(timeout=WAIT)

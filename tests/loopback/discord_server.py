@@ -81,6 +81,17 @@ class Member:
 
 
 @dataclass
+class Shard:
+    """One gateway connection of the bot, with what it was sent, for RESUME."""
+
+    shard_id: int
+    ws: web.WebSocketResponse
+    session_id: str
+    seq: int = 0
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class InteractionResult:
     """Everything the bot did in answer to one interaction."""
 
@@ -149,10 +160,8 @@ class LoopbackDiscord:
         self.count_resumes = 0
         self._runner: web.AppRunner | None = None
         self._port = 0
-        self._ws: web.WebSocketResponse | None = None
-        self._session_id = ""
-        self._seq = 0
-        self._history: list[dict[str, Any]] = []
+        self._shards: dict[int, Shard] = {}
+        self.shard_count = 1
         self._interactions: dict[str, InteractionResult] = {}
         self._handles: dict[int, MessageHandle] = {}
         self._faults: list[tuple[str, int, dict[str, str], dict[str, Any]]] = []
@@ -181,8 +190,9 @@ class LoopbackDiscord:
         self._port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.close(code=WSCloseCode.GOING_AWAY)
+        for shard in self._shards.values():
+            if not shard.ws.closed:
+                await shard.ws.close(code=WSCloseCode.GOING_AWAY)
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -292,59 +302,89 @@ class LoopbackDiscord:
                 await self._resume(ws, data)
         return ws
 
+    def guild_shard(self, shard_count: int) -> int:
+        """Discord's rule: a guild belongs to shard (guild_id >> 22) % shard_count."""
+        return (self.guild_id >> 22) % shard_count
+
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         if data.get("token") != self.token:
             await ws.close(code=4004, message=b"Authentication failed.")
             return
+        shard_id, shard_count = data.get("shard") or [0, 1]
         self.count_identifies += 1
         self.intents = int(data.get("intents", 0))
-        self._ws = ws
-        self._session_id = f"session-{snowflake()}"
-        self._seq = 0
-        self._history.clear()
-        await self.dispatch(
+        self.shard_count = shard_count
+        shard = self._shards[shard_id] = Shard(shard_id, ws, f"session-{snowflake()}")
+        owns_guild = self.guild_shard(shard_count) == shard_id
+        guilds = [{"id": str(self.guild_id), "unavailable": True}] if owns_guild else []
+        await self._send(
+            shard,
             "READY",
             {
                 "v": 10,
                 "user": self._bot_user(),
-                "guilds": [{"id": str(self.guild_id), "unavailable": True}],
-                "session_id": self._session_id,
+                "guilds": guilds,
+                "session_id": shard.session_id,
                 "resume_gateway_url": self.gateway_url,
                 "application": {"id": str(self.app_id), "flags": 0},
                 "private_channels": [],
                 "relationships": [],
+                "shard": [shard_id, shard_count],
             },
         )
-        await self.dispatch("GUILD_CREATE", self._guild())
-        self._ready.set()
+        if owns_guild:
+            await self._send(shard, "GUILD_CREATE", self._guild())
+            self._ready.set()
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        if data.get("token") != self.token or data.get("session_id") != self._session_id:
+        shard = next((s for s in self._shards.values() if s.session_id == data.get("session_id")), None)
+        if data.get("token") != self.token or shard is None:
             await ws.send_str(json.dumps({"op": 9, "d": False}))
             return
-        self._ws = ws
+        shard.ws = ws
         last = int(data.get("seq") or 0)
-        for event in self._history:
+        for event in shard.history:
             if event["s"] > last:
                 await ws.send_str(json.dumps(event))
-        await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": self._seq, "d": {}}))
+        await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": shard.seq, "d": {}}))
         self.count_resumes += 1
         self._resumed.set()
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+    async def _send(self, shard: Shard, event: str, data: dict[str, Any]) -> None:
         """Send a dispatch; kept for replay, so one sent while the socket is down arrives on RESUME."""
-        self._seq += 1
-        payload = {"op": 0, "t": event, "s": self._seq, "d": data}
-        self._history.append(payload)
-        if self._ws is not None and not self._ws.closed:
+        shard.seq += 1
+        payload = {"op": 0, "t": event, "s": shard.seq, "d": data}
+        shard.history.append(payload)
+        if not shard.ws.closed:
             with contextlib.suppress(ConnectionError, RuntimeError):
-                await self._ws.send_str(json.dumps(payload))
+                await shard.ws.send_str(json.dumps(payload))
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a guild event to the shard that owns the guild."""
+        shard = self._shards.get(self.guild_shard(self.shard_count))
+        if shard is None:
+            raise RuntimeError("no shard of the bot is connected for the guild")
+        await self._send(shard, event, data)
 
     async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the bot's websocket with `code`; 4000 and other resumable codes make it RESUME."""
+        """Close the guild's shard socket with `code`; 4000 and other resumable codes make it RESUME."""
         self._resumed.clear()
-        if self._ws is not None:
-            await self._ws.close(code=code, message=b"loopback drop")
+        shard = self._shards.get(self.guild_shard(self.shard_count))
+        if shard is not None:
+            await shard.ws.close(code=code, message=b"loopback drop")
+
+    async def wait_shards(self, count: int, timeout: float) -> None:
+        """Until `count` shards are connected; discord.py waits 5 s between shard IDENTIFYs."""
+
+        async def until() -> None:
+            while len(self.connected_shards) < count:
+                await asyncio.sleep(0.05)
+
+        await asyncio.wait_for(until(), timeout)
+
+    @property
+    def connected_shards(self) -> list[int]:
+        return sorted(shard_id for shard_id, shard in self._shards.items() if not shard.ws.closed)
 
     async def wait_ready(self, timeout: float) -> None:
         await asyncio.wait_for(self._ready.wait(), timeout)

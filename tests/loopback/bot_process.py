@@ -1,0 +1,50 @@
+"""`summitbot run` as a real subprocess, pointed at a LoopbackDiscord."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.loopback.discord_server import LoopbackDiscord
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class BotProcess:
+    """The bot process, its combined output kept in a file for assertions and debugging."""
+
+    def __init__(self, fake: LoopbackDiscord, log_path: Path, **settings: str) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMITBOT_") and k != "DISCORD_TOKEN"}
+        env.update(
+            {
+                "DISCORD_TOKEN": fake.token,
+                "SUMMITBOT_API_BASE": fake.api_base,
+                "SUMMITBOT_GATEWAY_URL": fake.gateway_url,
+                "SUMMITBOT_LOG_LEVEL": "INFO",
+            }
+        )
+        env.update({f"SUMMITBOT_{key.upper()}": value for key, value in settings.items()})
+        self.log_path = log_path
+        self._log = log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], env=env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        """SIGINT first, as a person would press Ctrl-C; kill only if that does not end it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log.close()

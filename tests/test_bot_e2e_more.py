@@ -1,0 +1,104 @@
+"""More of the bot over the loopback Discord: sharding, cooldowns, owner-only sync, DMs-free checks.
+
+Each test starts its own bot process with the settings it is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import pytest
+
+from tests.loopback.bot_process import BotProcess
+from tests.loopback.discord_server import MANAGE_GUILD, LoopbackDiscord
+
+WAIT = 15.0
+MEMBER_ID = 710_000_000_000_000_001
+MANAGER_ID = 710_000_000_000_000_002
+SPOOFER_ID = 710_000_000_000_000_003
+
+
+@pytest.fixture
+def running(tmp_path) -> Callable[..., object]:
+    @asynccontextmanager
+    async def start(**settings: str) -> AsyncIterator[tuple[LoopbackDiscord, BotProcess]]:
+        async with LoopbackDiscord() as fake:
+            fake.add_member(MEMBER_ID, "member")
+            fake.add_member(MANAGER_ID, "manager", permissions=MANAGE_GUILD)
+            spoofed_role = 720_000_000_000_000_001
+            fake.add_member(SPOOFER_ID, "spoofer", roles=[spoofed_role])
+            fake.roles[spoofed_role] = "Moderator"
+            bot = BotProcess(fake, tmp_path / "bot.log", **({"dev_guild_id": str(fake.guild_id)} | settings))
+            try:
+                await fake.wait_ready(timeout=WAIT)
+                await fake.wait_for_sync(timeout=WAIT)
+                yield fake, bot
+            finally:
+                bot.stop()
+                assert fake.token not in bot.log()
+
+    return start
+
+
+async def test_sharded_bot_runs_the_shards_it_is_given(running):
+    async with running(shard_count="2", shard_ids="0,1") as (fake, _):
+        await fake.wait_shards(2, timeout=WAIT)
+        assert fake.connected_shards == [0, 1] and fake.shard_count == 2
+        message = await (await fake.send_slash("ask", {"question": "who is erdogan"}, user_id=MEMBER_ID)).wait_message(
+            timeout=WAIT
+        )
+        assert "Turkey's President" in message["embeds"][0]["description"]
+
+
+async def test_cooldown_answers_the_second_question_with_an_ephemeral_wait(running):
+    async with running(cooldown_rate="1", cooldown_seconds="60") as (fake, _):
+        first = await (await fake.send_slash("ask", {"question": "how many members"}, user_id=MEMBER_ID)).wait_message(
+            timeout=WAIT
+        )
+        assert "nine" in first["embeds"][0]["description"]
+        second = await (await fake.send_slash("ask", {"question": "how many members"}, user_id=MEMBER_ID)).wait_message(
+            timeout=WAIT
+        )
+        assert second["flags"] & 64 and "Slow down" in second["embeds"][0]["description"]
+        other = await (await fake.send_slash("ask", {"question": "how many members"}, user_id=MANAGER_ID)).wait_message(
+            timeout=WAIT
+        )
+        assert "nine" in other["embeds"][0]["description"], "the cooldown is per user"
+
+
+async def test_global_sync_is_owner_only_and_never_automatic(running):
+    async with running() as (fake, _):
+        assert "global" not in fake.commands
+        refused = await (await fake.send_slash("facts", user_id=MANAGER_ID, subcommand="sync")).wait_message(
+            timeout=WAIT
+        )
+        assert refused["flags"] & 64 and "owner" in refused["embeds"][0]["description"]
+        assert "global" not in fake.commands
+        done = await (await fake.send_slash("facts", user_id=fake.owner_id, subcommand="sync")).wait_message(
+            timeout=WAIT
+        )
+        assert "Synced" in done["content"]
+        assert {c["name"] for c in fake.commands["global"]} >= {"ask", "facts"}
+
+
+async def test_manage_server_may_reload_and_a_spoofed_role_name_may_not(running):
+    async with running() as (fake, bot):
+        spoofed = await (await fake.send_slash("facts", user_id=SPOOFER_ID, subcommand="reload")).wait_message(
+            timeout=WAIT
+        )
+        assert "Only moderators" in spoofed["embeds"][0]["description"]
+        allowed = await (await fake.send_slash("facts", user_id=MANAGER_ID, subcommand="reload")).wait_message(
+            timeout=WAIT
+        )
+        assert allowed["embeds"][0]["title"].startswith("Reloaded")
+        assert "No fact changed" in allowed["embeds"][0]["description"]
+        assert f"reload by manager ({MANAGER_ID})" in bot.log()
+
+
+async def test_a_message_without_a_mention_is_not_read(running):
+    async with running() as (fake, _):
+        handle = await fake.send_message("when did xi arrive", author_id=MEMBER_ID, mentions_bot=False)
+        with pytest.raises(TimeoutError):
+            await handle.wait_reply(timeout=1.0)
+        assert not fake.intents & (1 << 15), "the bot does not ask for the message-content intent"
