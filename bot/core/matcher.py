@@ -52,15 +52,15 @@ class Tuning:
 
     set_weight: float = 0.5
     intent_bonus: float = 8.0
-    intent_penalty: float = 45.0
+    intent_penalty: float = 30.0
     named_bonus: float = 8.0
     unnamed_penalty: float = 25.0
     foreign_entity_penalty: float = 30.0
-    unknown_word_penalty: float = 30.0
+    unknown_word_penalty: float = 20.0
     uncovered_word_penalty: float = 15.0
     passage_weight: float = 0.85
     text_floor: float = 30.0
-    answer_threshold: float = 60.0
+    answer_threshold: float = 72.0
     suggestion_floor: float = 35.0
     max_suggestions: int = 3
 
@@ -263,7 +263,7 @@ class Matcher:
         return respelled
 
     def _corrected(self, words: Sequence[str]) -> list[str]:
-        return [w if w in self._vocabulary or len(w) < 5 or w.isdigit() else self._correct(w) for w in words]
+        return [w if w in self._vocabulary or len(w) < 4 or w.isdigit() else self._correct(w) for w in words]
 
     def _correct_uncached(self, word: str) -> str:
         """The closest word the fact base knows, when it is close enough to be a typo of it.

@@ -12,7 +12,7 @@ STOPWORDS = frozenset(
     gonna gotta had has have having he hence her here hereafter hereby herein hers herself him himself his
     however i ie if in indeed into is it its itself just ll least less m made make makes many may me meanwhile
     might mine more moreover most mostly much must my myself namely neither never nevertheless no nobody
-    none noone nor not nothing now nowhere o of off often on once one only onto or other others otherwise our
+    none noone nor nothing now nowhere o of off often on once one only onto or other others otherwise our
     ours ourselves out over own per perhaps please quite rather re really s same seem seemed seeming seems
     several she should since so some somehow someone something sometime sometimes somewhere still such t than
     that thats the their theirs them themselves then thence there thereafter thereby therefore therein these
