@@ -102,3 +102,18 @@ async def test_a_message_without_a_mention_is_not_read(running):
         with pytest.raises(TimeoutError):
             await handle.wait_reply(timeout=1.0)
         assert not fake.intents & (1 << 15), "the bot does not ask for the message-content intent"
+
+
+async def test_an_error_in_a_command_is_a_short_ephemeral_message_and_a_logged_traceback(running):
+    async with running() as (fake, bot):
+        fake.inject_fault(
+            r"^/interactions/\d+/[^/]+/callback$", 400, body={"message": "Invalid Form Body", "code": 50035}
+        )
+        result = await fake.send_slash("timeline", user_id=MEMBER_ID)
+        message = await result.wait_message(timeout=WAIT)
+        assert message["flags"] & 64
+        assert "Something went wrong" in message["embeds"][0]["description"]
+        assert "Invalid Form Body" not in message["embeds"][0]["description"], "no internals shown to users"
+        assert result.callback_types == [4], "the failed response did not count; the error went out once"
+        log = bot.log()
+        assert "command /timeline failed" in log and "Traceback" in log
