@@ -46,6 +46,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     ask_cooldown_seconds: float = 3.0
     ask_cooldown_rate: int = 3
+    monitor_loop_lag: bool = False
     # Only the tests set these, to point discord.py at a loopback Discord; unset means discord.com.
     api_base: str | None = None
     gateway_url: str | None = None
@@ -72,6 +73,7 @@ class Settings:
             shard_ids=tuple(_int_list(get(f"{ENV_PREFIX}SHARD_IDS"), f"{ENV_PREFIX}SHARD_IDS")) or None,
             ask_cooldown_seconds=_float(get(f"{ENV_PREFIX}COOLDOWN_SECONDS") or "3", f"{ENV_PREFIX}COOLDOWN_SECONDS"),
             ask_cooldown_rate=_optional_int(get(f"{ENV_PREFIX}COOLDOWN_RATE"), f"{ENV_PREFIX}COOLDOWN_RATE") or 3,
+            monitor_loop_lag=get(f"{ENV_PREFIX}MONITOR_LOOP_LAG").lower() in {"1", "true", "yes"},
             api_base=get(f"{ENV_PREFIX}API_BASE") or None,
             gateway_url=get(f"{ENV_PREFIX}GATEWAY_URL") or None,
         )

@@ -8,6 +8,7 @@ import discord
 from discord.ext import commands
 
 from bot.app.cogs import EXTENSIONS
+from bot.app.looplag import LoopLagMonitor
 from bot.app.tree import SummitTree
 from bot.core import FactService
 from bot.settings import Settings
@@ -30,12 +31,16 @@ class SummitBotMixin:
 
     settings: Settings
     facts: FactService
+    loop_lag: LoopLagMonitor | None = None
 
     def _configure(self, settings: Settings, facts: FactService) -> None:
         self.settings = settings
         self.facts = facts
 
     async def setup_hook(self) -> None:
+        if self.settings.monitor_loop_lag:
+            self.loop_lag = LoopLagMonitor()
+            self.loop_lag.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         if self.settings.dev_guild_id:
@@ -43,6 +48,11 @@ class SummitBotMixin:
             self.tree.copy_global_to(guild=guild)  # type: ignore[attr-defined]
             synced = await self.tree.sync(guild=guild)  # type: ignore[attr-defined]
             log.info("synced %d commands to development guild %s", len(synced), guild.id)
+
+    async def close(self) -> None:
+        if self.loop_lag is not None:
+            self.loop_lag.stop()
+        await super().close()  # type: ignore[misc]
 
     async def on_ready(self) -> None:
         user = self.user  # type: ignore[attr-defined]
