@@ -88,6 +88,7 @@ async def test_manage_server_may_reload_and_a_spoofed_role_name_may_not(running)
             timeout=WAIT
         )
         assert "Only moderators" in spoofed["embeds"][0]["description"]
+        assert f"refused /facts reload for spoofer ({SPOOFER_ID}) in guild {fake.guild_id}" in bot.log()
         allowed = await (await fake.send_slash("facts", user_id=MANAGER_ID, subcommand="reload")).wait_message(
             timeout=WAIT
         )

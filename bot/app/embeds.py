@@ -59,7 +59,7 @@ def answer_embed(answer: Answer, base: FactBase) -> discord.Embed:
         if answer.suggestions:
             listing = "\n".join(f"• {s}" for s in answer.suggestions)
             embed.add_field(name="You could ask", value=clip(listing, limits.FIELD_VALUE), inline=False)
-    asked = discord.utils.escape_mentions(" ".join(answer.question.split()))
+    asked = discord.utils.escape_mentions(" ".join(answer.question.split())).replace("://", ":\u200b//")
     embed.set_footer(text=clip(f"You asked: {asked}", 200))
     return embed
 

@@ -20,10 +20,16 @@ class NotModerator(app_commands.CheckFailure):
 class SummitTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         message = self.user_message(error)
+        if isinstance(error, app_commands.CheckFailure) and not isinstance(error, app_commands.CommandOnCooldown):
+            log.info("refused /%s for %s: %s", _command_name(interaction), who_and_where(interaction), message)
         if message is None:
             original = getattr(error, "original", error)
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error("command /%s failed", command, exc_info=(type(original), original, original.__traceback__))
+            log.error(
+                "command /%s failed for %s",
+                _command_name(interaction),
+                who_and_where(interaction),
+                exc_info=(type(original), original, original.__traceback__),
+            )
             message = "Something went wrong answering that. The error has been logged."
         await send_ephemeral(interaction, message)
 
@@ -51,3 +57,13 @@ async def send_ephemeral(interaction: discord.Interaction, message: str) -> None
             await interaction.response.send_message(embed=embed, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not tell the user about an error in interaction %s", interaction.id, exc_info=True)
+
+
+def _command_name(interaction: discord.Interaction) -> str:
+    return interaction.command.qualified_name if interaction.command else "?"
+
+
+def who_and_where(interaction: discord.Interaction) -> str:
+    """The user and place of an interaction, for the audit lines in the log."""
+    where = f"guild {interaction.guild_id} channel {interaction.channel_id}" if interaction.guild_id else "a DM"
+    return f"{interaction.user} ({interaction.user.id}) in {where}"

@@ -515,7 +515,7 @@ class LoopbackDiscord:
             self._faults.append((path_pattern, status, headers or {}, body or {"message": "loopback fault", "code": 0}))
 
     def _message(self, body: dict[str, Any], channel_id: int | None = None) -> dict[str, Any]:
-        return {
+        message = {
             "id": str(snowflake()),
             "type": 0,
             "channel_id": str(channel_id or self.channel_id),
@@ -532,9 +532,12 @@ class LoopbackDiscord:
             "attachments": [],
             "pinned": False,
             "flags": body.get("flags", 0),
-            "allowed_mentions": body.get("allowed_mentions"),
-            "message_reference": body.get("message_reference"),
         }
+        # Real Discord leaves these keys out rather than sending null; discord.py relies on that.
+        for key in ("allowed_mentions", "message_reference"):
+            if body.get(key) is not None:
+                message[key] = body[key]
+        return message
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]

@@ -12,14 +12,10 @@ from discord.ext import commands
 from bot.app.checks import moderator_only, owner_only
 from bot.app.client import SummitBot
 from bot.app.embeds import reload_embed, reload_failed_embed, status_embed
+from bot.app.tree import who_and_where
 from bot.core import FactBaseError
 
 log = logging.getLogger(__name__)
-
-
-def _who(interaction: discord.Interaction) -> str:
-    where = f"guild {interaction.guild_id} channel {interaction.channel_id}" if interaction.guild_id else "a DM"
-    return f"{interaction.user} ({interaction.user.id}) in {where}"
 
 
 class Admin(commands.GroupCog, group_name="facts", group_description="Curate the fact base"):
@@ -32,7 +28,7 @@ class Admin(commands.GroupCog, group_name="facts", group_description="Curate the
     @moderator_only()
     async def reload(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        who = _who(interaction)
+        who = who_and_where(interaction)
         try:
             report = await asyncio.to_thread(self.bot.facts.load, f"{interaction.user} ({interaction.user.id})")
         except FactBaseError as error:
@@ -58,7 +54,7 @@ class Admin(commands.GroupCog, group_name="facts", group_description="Curate the
     async def sync(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         synced = await self.bot.tree.sync()
-        log.info("global sync by %s: %d commands", _who(interaction), len(synced))
+        log.info("global sync by %s: %d commands", who_and_where(interaction), len(synced))
         await interaction.followup.send(f"Synced {len(synced)} commands globally.", ephemeral=True)
 
     @commands.command(name="sync", hidden=True)

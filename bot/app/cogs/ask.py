@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 import discord
 from discord import app_commands
@@ -65,13 +66,17 @@ class Ask(commands.Cog):
         )
 
 
+INVISIBLE = frozenset({"Cc", "Cf"})
 DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
 
 
 def question_text(content: str) -> str:
     """The words of a question without Discord's mention and emoji markup, which mean nothing
-    to the matcher (a role id would otherwise read as an unknown word)."""
-    return " ".join(DISCORD_MARKUP.sub(" ", content).split())
+    to the matcher (a role id would otherwise read as an unknown word), and without control and
+    format characters (NUL, zero-width spaces, direction overrides), which only hide words or
+    garble the echo of the question."""
+    visible = "".join(ch for ch in content if unicodedata.category(ch) not in INVISIBLE or ch in "\n\t")
+    return " ".join(DISCORD_MARKUP.sub(" ", visible).split())
 
 
 async def setup(bot: SummitBot) -> None:
