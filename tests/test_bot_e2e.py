@@ -103,6 +103,23 @@ async def test_mention_is_answered_as_a_reply_without_pings(live):
     assert_no_pings(reply)
 
 
+async def test_follow_up_questions_are_about_the_right_person_for_each_asker(live):
+    fake, _ = live
+
+    async def ask(question: str, user_id: int) -> str:
+        result = await fake.send_slash("ask", {"question": question}, user_id=user_id)
+        return (await result.wait_message(timeout=WAIT))["embeds"][0].get("description", "")
+
+    assert "spokeswoman" in await ask("who is mao ning?", MEMBER_ID)
+    assert "lasting peace" in await ask("what did she say?", MEMBER_ID)
+    assert "couldn't find" in await ask("what did she say?", MODERATOR_ID), "another member has no context"
+    assert "Wednesday morning" in await ask("when did putin land", MEMBER_ID)
+    assert "Tuesday" in await ask("and xi?", MEMBER_ID)
+    handle = await fake.send_message(f"<@{fake.bot_user_id}> what about Guterres?", author_id=MEMBER_ID)
+    reply = await handle.wait_reply(timeout=WAIT)
+    assert "Thursday" in reply["embeds"][0]["description"], "mentions share the asker's context in the channel"
+
+
 async def test_members_and_member(live):
     fake, _ = live
     listing = await (await fake.send_slash("members", user_id=MEMBER_ID)).wait_message(timeout=WAIT)

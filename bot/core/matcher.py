@@ -27,6 +27,10 @@ from bot.core.factbase import Fact, FactBase, Term
 from bot.core.stopwords import STOPWORDS
 from bot.core.text import normalize
 
+# Words that make a question a follow-up of the asker's previous one.
+PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their"})
+CONTINUATIONS = (("and",), ("what", "about"), ("how", "about"), ("same", "for"))
+
 # Marks the start of a question, for cues that only count as its first word.
 ANCHOR = "^"
 # Starts the token that stands for an intent; normalised text never contains it.
@@ -231,7 +235,9 @@ class Matcher:
         words = self._apply_synonyms(normalize(question).split())
         words = self._corrected(words)
         words = self._drop_fillers(words)
-        tokens = self._mark_intents(self._fold_terms(words))
+        return self._reading(question, self._mark_intents(self._fold_terms(words)))
+
+    def _reading(self, question: str, tokens: Sequence[str]) -> Reading:
         content = [t for t in tokens if t not in STOPWORDS]
         stems = [t if t in self._terms or t[0] == INTENT_PREFIX else stem(t) for t in content]
         unknown = tuple(
@@ -327,8 +333,49 @@ class Matcher:
 
     # --- answering ------------------------------------------------------------------------
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, previous: Reading | None = None) -> Answer:
+        """Answer a question; with `previous`, the same asker's last question, a follow-up
+        such as "what did she say?" or "and Xi?" is read in its light."""
         reading = self.read(question)
+        if previous is not None:
+            reading = self.follow_up(reading, previous)
+        return self.answer(reading)
+
+    def follow_up(self, reading: Reading, previous: Reading) -> Reading:
+        """The question as it is meant after `previous`.
+
+        "and Xi?" / "what about Xi?" repeats the previous question about someone else; a
+        question that names nobody but says "he", "she" or "they" is about whom the previous
+        one named. Anything else stands on its own.
+        """
+        words = normalize(reading.text).split()
+        if any(words[: len(cue)] == list(cue) for cue in CONTINUATIONS):
+            subject, named = self._subject(previous.tokens), self._subject(reading.tokens)
+        else:
+            subject = [t for t in previous.tokens if self._is_foreground_entity(t)]
+            named = [t for t in reading.tokens if self._is_foreground_entity(t)]
+        if not subject:
+            return reading
+        if named and any(words[: len(cue)] == list(cue) for cue in CONTINUATIONS):
+            replacement = iter(named)
+            tokens = [next(replacement, t) if t in subject else t for t in previous.tokens]
+            tokens += [t for t in named if t not in tokens]
+            return self._reading(reading.text, tokens)
+        if not named and PRONOUNS.intersection(words):
+            return self._reading(reading.text, [*reading.tokens, *dict.fromkeys(subject)])
+        return reading
+
+    def _subject(self, tokens: Sequence[str]) -> list[str]:
+        """What a question is about: the people and places it names, else the ideas it names."""
+        entities = [t for t in tokens if self._is_foreground_entity(t)]
+        return entities or [t for t in tokens if (term := self._terms.get(t)) is not None and term.kind == "concept"]
+
+    def _is_foreground_entity(self, token: str) -> bool:
+        term = self._terms.get(token)
+        return term is not None and term.kind != "concept" and term.id not in self._background
+
+    def answer(self, reading: Reading) -> Answer:
+        question = reading.text
         ranked = self.rank(reading)
         tuning = self.tuning
         if ranked and ranked[0][1] >= tuning.answer_threshold:

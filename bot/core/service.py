@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.answer import Answer
+from bot.core.conversation import ConversationMemory
 from bot.core.factbase import Fact, FactBase
 from bot.core.loader import load_fact_base
 from bot.core.matcher import Matcher
@@ -45,6 +47,7 @@ class FactService:
 
     facts_dir: Path
     seeds_dir: Path
+    conversations: ConversationMemory = field(default_factory=ConversationMemory)
     _state: LoadedState | None = field(default=None, init=False, repr=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -69,10 +72,20 @@ class FactService:
             matcher = Matcher(base)
             previous = self._state
             self._state = LoadedState(base, matcher, datetime.now(UTC), by)
+            self.conversations.clear()
         return diff_bases(previous.base if previous else None, base)
 
-    def ask(self, question: str) -> Answer:
-        return self.matcher.ask(question)
+    def ask(self, question: str, asker: Hashable | None = None) -> Answer:
+        """Answer `question`; with `asker`, read it as a possible follow-up of that asker's last
+        question (within the memory's time limit) and remember it for the next one."""
+        matcher = self.matcher
+        reading = matcher.read(question)
+        if asker is not None:
+            previous = self.conversations.previous(asker)
+            if previous is not None:
+                reading = matcher.follow_up(reading, previous)
+            self.conversations.remember(asker, reading)
+        return matcher.answer(reading)
 
 
 def diff_bases(old: FactBase | None, new: FactBase) -> ReloadReport:

@@ -34,7 +34,7 @@ class Ask(commands.Cog):
     @app_commands.describe(question="For example: when did Xi arrive?")
     @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]) -> None:
-        answer = self.bot.facts.ask(question_text(question))
+        answer = self.bot.facts.ask(question_text(question), asker=(interaction.channel_id, interaction.user.id))
         await interaction.response.send_message(embed=answer_embed(answer, self.bot.facts.base))
 
     @ask.autocomplete("question")
@@ -58,7 +58,7 @@ class Ask(commands.Cog):
         if self._mention_cooldowns.update_rate_limit(message) is not None:
             log.debug("mention from %s ignored: on cooldown", message.author.id)
             return
-        answer = self.bot.facts.ask(question_text(message.content))
+        answer = self.bot.facts.ask(question_text(message.content), asker=(message.channel.id, message.author.id))
         await message.reply(
             embed=answer_embed(answer, self.bot.facts.base),
             mention_author=False,
