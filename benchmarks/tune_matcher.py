@@ -20,12 +20,10 @@ from bot.core.evaluation import evaluate, load_questions  # noqa: E402
 from bot.core.matcher import Tuning  # noqa: E402
 
 GRID = {
-    "unknown_word_penalty": [20.0, 30.0],
-    "intent_penalty": [30.0, 45.0],
-    "uncovered_word_penalty": [10.0, 15.0, 25.0],
-    "answer_threshold": [60.0, 66.0, 72.0, 78.0, 84.0],
-    "unnamed_penalty": [14.0, 25.0, 35.0],
-    "passage_weight": [0.75, 0.85, 0.95],
+    "unknown_word_penalty": [20.0, 25.0, 30.0, 40.0],
+    "uncovered_word_penalty": [12.0, 15.0, 20.0, 25.0],
+    "answer_threshold": [72.0, 74.0, 76.0, 78.0, 80.0, 82.0],
+    "unnamed_penalty": [14.0, 25.0],
 }
 
 

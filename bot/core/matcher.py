@@ -60,11 +60,11 @@ class Tuning:
     named_bonus: float = 8.0
     unnamed_penalty: float = 25.0
     foreign_entity_penalty: float = 30.0
-    unknown_word_penalty: float = 20.0
-    uncovered_word_penalty: float = 15.0
+    unknown_word_penalty: float = 25.0
+    uncovered_word_penalty: float = 20.0
     passage_weight: float = 0.85
     text_floor: float = 30.0
-    answer_threshold: float = 72.0
+    answer_threshold: float = 76.0
     suggestion_floor: float = 35.0
     max_suggestions: int = 3
 
@@ -500,7 +500,7 @@ class Matcher:
         core = self._fact_core[index]
         if core & named:
             fit += tuning.named_bonus
-        elif self._fact_core_parents[index] & named:
+        elif self._fact_core_parents[index] & named or any(self._ancestors(n) & core for n in named):
             fit += tuning.named_bonus / 2
         elif core and named:
             fit -= tuning.unnamed_penalty

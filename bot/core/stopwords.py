@@ -8,7 +8,7 @@ STOPWORDS = frozenset(
     amongst an and another any anyhow anyone anything anyway anywhere are around as at back be became because
     become becomes becoming been being below beside besides between beyond both but by can
     cannot could d did do does doing done down due during each eg either else elsewhere enough etc even ever
-    every everyone everything everywhere except few for from further get gets getting got
+    every everyone everything everywhere except few for from further get gets getting got gotten gotten
     gonna gotta had has have having he hence her here hereafter hereby herein hers herself him himself his
     however i ie if in indeed into is it its itself just ll least less m made make makes many may me meanwhile
     might mine more moreover most mostly much must my myself namely neither never nevertheless no nobody
