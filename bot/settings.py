@@ -47,6 +47,10 @@ class Settings:
     ask_cooldown_seconds: float = 3.0
     ask_cooldown_rate: int = 3
     monitor_loop_lag: bool = False
+    auto_reload: bool = False
+    log_channel_id: int | None = None
+    store_path: Path = PROJECT_ROOT / "var" / "summitbot.sqlite3"
+    retention_days: int = 90
     # Only the tests set these, to point discord.py at a loopback Discord; unset means discord.com.
     api_base: str | None = None
     gateway_url: str | None = None
@@ -73,7 +77,11 @@ class Settings:
             shard_ids=tuple(_int_list(get(f"{ENV_PREFIX}SHARD_IDS"), f"{ENV_PREFIX}SHARD_IDS")) or None,
             ask_cooldown_seconds=_float(get(f"{ENV_PREFIX}COOLDOWN_SECONDS") or "3", f"{ENV_PREFIX}COOLDOWN_SECONDS"),
             ask_cooldown_rate=_optional_int(get(f"{ENV_PREFIX}COOLDOWN_RATE"), f"{ENV_PREFIX}COOLDOWN_RATE") or 3,
-            monitor_loop_lag=get(f"{ENV_PREFIX}MONITOR_LOOP_LAG").lower() in {"1", "true", "yes"},
+            monitor_loop_lag=_flag(get(f"{ENV_PREFIX}MONITOR_LOOP_LAG")),
+            auto_reload=_flag(get(f"{ENV_PREFIX}AUTO_RELOAD")),
+            log_channel_id=_optional_int(get(f"{ENV_PREFIX}LOG_CHANNEL_ID"), f"{ENV_PREFIX}LOG_CHANNEL_ID"),
+            store_path=_path(get(f"{ENV_PREFIX}STORE_PATH")) or PROJECT_ROOT / "var" / "summitbot.sqlite3",
+            retention_days=_optional_int(get(f"{ENV_PREFIX}RETENTION_DAYS"), f"{ENV_PREFIX}RETENTION_DAYS") or 90,
             api_base=get(f"{ENV_PREFIX}API_BASE") or None,
             gateway_url=get(f"{ENV_PREFIX}GATEWAY_URL") or None,
         )
@@ -114,6 +122,10 @@ def _optional_int(text: str, name: str) -> int | None:
         return int(text)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, got {text!r}") from None
+
+
+def _flag(text: str) -> bool:
+    return text.lower() in {"1", "true", "yes", "on"}
 
 
 def _float(text: str, name: str) -> float:

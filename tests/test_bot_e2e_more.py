@@ -5,6 +5,7 @@ Each test starts its own bot process with the settings it is about.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -29,6 +30,7 @@ def running(tmp_path) -> Callable[..., object]:
             spoofed_role = 720_000_000_000_000_001
             fake.add_member(SPOOFER_ID, "spoofer", roles=[spoofed_role])
             fake.roles[spoofed_role] = "Moderator"
+            settings = {k: v.replace("LOG_CHANNEL", str(fake.channel_id)) for k, v in settings.items()}
             bot = BotProcess(fake, tmp_path / "bot.log", **({"dev_guild_id": str(fake.guild_id)} | settings))
             try:
                 await fake.wait_ready(timeout=WAIT)
@@ -118,3 +120,40 @@ async def test_an_error_in_a_command_is_a_short_ephemeral_message_and_a_logged_t
         assert result.callback_types == [4], "the failed response did not count; the error went out once"
         log = bot.log()
         assert "command /timeline failed" in log and "Traceback" in log
+
+
+async def test_auto_reload_makes_a_save_live_within_two_seconds_and_ignores_a_broken_one(running, fact_copy):
+    facts, seeds = fact_copy
+    general = facts / "general.yaml"
+    original = general.read_text(encoding="utf-8")
+    settings = {"auto_reload": "1", "log_channel_id": "LOG_CHANNEL", "cooldown_rate": "1000"}
+    async with running(facts_dir=str(facts), seeds_dir=str(seeds), **settings) as (fake, _):
+        general.write_text(
+            original.replace("a possible mediator in the Ukraine war.\n    quote", "a would-be mediator.\n    quote")
+        )
+        saved = asyncio.get_running_loop().time()
+
+        async def answer() -> str:
+            result = await fake.send_slash("ask", {"question": "is turkey in nato"}, user_id=MEMBER_ID)
+            return (await result.wait_message(timeout=WAIT))["embeds"][0]["description"]
+
+        async def until_live() -> None:
+            while "would-be mediator" not in await answer():
+                await asyncio.sleep(0.05)
+
+        await asyncio.wait_for(until_live(), timeout=2.0)
+        print(f"auto-reload: live {asyncio.get_running_loop().time() - saved:.2f} s after the save")
+        assert any(m["embeds"] and m["embeds"][0]["title"].startswith("Reloaded") for m in fake.channel_messages)
+
+        general.write_text(original.replace("    paragraph: 18\n", "    paragraph: [broken\n"))
+
+        async def until_refused() -> None:
+            while not any(
+                m["embeds"] and m["embeds"][0]["title"].startswith("Reload refused") for m in fake.channel_messages
+            ):
+                await asyncio.sleep(0.05)
+
+        await asyncio.wait_for(until_refused(), timeout=WAIT)
+        refused = [m for m in fake.channel_messages if m["embeds"][0]["title"].startswith("Reload refused")][-1]
+        assert "facts/general.yaml:" in refused["embeds"][0]["description"]
+        assert "would-be mediator" in await answer(), "the broken save changed nothing"

@@ -7,21 +7,61 @@ import logging
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.app.checks import moderator_only, owner_only
 from bot.app.client import SummitBot
 from bot.app.embeds import reload_embed, reload_failed_embed, status_embed
 from bot.app.tree import who_and_where
 from bot.core import FactBaseError
+from bot.core.watch import ChangeDetector
 
 log = logging.getLogger(__name__)
+
+AUTO_RELOAD_POLL_SECONDS = 0.25
 
 
 class Admin(commands.GroupCog, group_name="facts", group_description="Curate the fact base"):
     def __init__(self, bot: SummitBot) -> None:
         self.bot = bot
+        self._changes = ChangeDetector(bot.facts.facts_dir, bot.facts.seeds_dir)
         super().__init__()
+
+    async def cog_load(self) -> None:
+        if self.bot.settings.auto_reload:
+            self.watch_facts.start()
+
+    async def cog_unload(self) -> None:
+        self.watch_facts.cancel()
+
+    @tasks.loop(seconds=AUTO_RELOAD_POLL_SECONDS)
+    async def watch_facts(self) -> None:
+        """Auto-reload: a settled save in the facts folder goes through the same validated,
+        all-or-nothing reload as /facts reload; the outcome goes to the log channel."""
+        if not await asyncio.to_thread(self._changes.poll):
+            return
+        try:
+            report = await asyncio.to_thread(self.bot.facts.load, "auto-reload (file change)")
+        except FactBaseError as error:
+            log.warning("auto-reload refused: %d problems; still serving the previous facts", len(error.problems))
+            await self._tell_log_channel(reload_failed_embed([str(p) for p in error.problems]))
+            return
+        log.info(
+            "auto-reload: %d facts, +%d -%d ~%d",
+            report.fact_count,
+            *map(len, (report.added, report.removed, report.changed)),
+        )
+        await self._tell_log_channel(reload_embed(report))
+
+    async def _tell_log_channel(self, embed: discord.Embed) -> None:
+        channel_id = self.bot.settings.log_channel_id
+        if channel_id is None:
+            return
+        try:
+            channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+            await channel.send(embed=embed)  # type: ignore[union-attr]
+        except discord.HTTPException:
+            log.warning("could not post to the log channel %s", channel_id, exc_info=True)
 
     @app_commands.command(name="reload", description="Reload the fact files; refused with the errors if any is broken")
     @app_commands.default_permissions(manage_guild=True)
