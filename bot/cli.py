@@ -1,4 +1,4 @@
-"""The `summitbot` command: ask, check and eval work offline; run starts the Discord bot."""
+"""The `summitbot` command: ask, check, eval, gaps and feedback work offline; run starts the Discord bot."""
 
 from __future__ import annotations
 
@@ -9,11 +9,18 @@ import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.core.answer import Answer
 from bot.core.errors import FactBaseError
 from bot.core.service import FactService
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.core.store import CurationStore
+
+# The curation store's file when neither --db nor the settings name one.
+STORE_FILE = "summitbot.sqlite3"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,7 +62,27 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=_run)
+
+    gaps = commands.add_parser("gaps", help="list the questions the bot declined most often")
+    gaps.add_argument("--limit", type=_positive_int, default=10, help="how many (default: 10)")
+    gaps.add_argument("--db", type=Path, help=f"curation store (default: SUMMITBOT_STORE_PATH or ./{STORE_FILE})")
+    gaps.set_defaults(handler=_gaps)
+
+    feedback = commands.add_parser("feedback", help="list the facts whose answers people marked wrong")
+    feedback.add_argument("--limit", type=_positive_int, default=10, help="how many (default: 10)")
+    feedback.add_argument("--db", type=Path, help=f"curation store (default: SUMMITBOT_STORE_PATH or ./{STORE_FILE})")
+    feedback.set_defaults(handler=_feedback)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def _service(args: argparse.Namespace, settings: Settings) -> FactService:
@@ -147,3 +174,51 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app.runner import run_bot
 
     return run_bot(settings, facts_dir=args.facts, seeds_dir=args.seeds)
+
+
+def _open_store(args: argparse.Namespace, settings: Settings) -> CurationStore | None:
+    """The store the bot writes to; None (after saying why) when there is no such file.
+
+    A report must not create an empty store in the wrong folder and then say "nothing yet".
+    """
+    from bot.core.store import CurationStore
+
+    path = args.db or getattr(settings, "store_path", None) or Path.cwd() / STORE_FILE
+    if not Path(path).is_file():
+        print(f"summitbot {args.command}: no curation store at {path} (give one with --db)", file=sys.stderr)
+        return None
+    return CurationStore.open(Path(path))
+
+
+def _gaps(args: argparse.Namespace, settings: Settings) -> int:
+    store = _open_store(args, settings)
+    if store is None:
+        return 1
+    with store:
+        gaps = store.gaps(limit=args.limit)
+    if not gaps:
+        print("No declined questions recorded yet.")
+        return 0
+    print(f"The {len(gaps)} questions the bot declined most often (similar wordings counted together):")
+    for rank, gap in enumerate(gaps, start=1):
+        when = gap.last_asked.strftime("%Y-%m-%d %H:%M UTC")
+        print(f"{rank:>3}. {gap.representative}  — asked {gap.count}×, last {when}")
+        for example in gap.examples[1:]:
+            print(f"       also: {example}")
+    return 0
+
+
+def _feedback(args: argparse.Namespace, settings: Settings) -> int:
+    store = _open_store(args, settings)
+    if store is None:
+        return 1
+    with store:
+        report = store.feedback_report(limit=args.limit)
+    if not report:
+        print("No votes recorded yet.")
+        return 0
+    width = max(len("fact"), *(len(row.fact_id) for row in report))
+    print(f"{'fact':<{width}}  {'wrong':>5}  {'helpful':>7}")
+    for row in report:
+        print(f"{row.fact_id:<{width}}  {row.wrong:>5}  {row.helpful:>7}")
+    return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -10,7 +11,9 @@ from discord.ext import commands
 from bot.app.cogs import EXTENSIONS
 from bot.app.looplag import LoopLagMonitor
 from bot.app.tree import SummitTree
+from bot.app.views import SuggestionButton, VoteButton
 from bot.core import FactService
+from bot.core.store import CurationStore
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,7 @@ class SummitBotMixin:
     settings: Settings
     facts: FactService
     loop_lag: LoopLagMonitor | None = None
+    store: CurationStore | None = None
 
     def _configure(self, settings: Settings, facts: FactService) -> None:
         self.settings = settings
@@ -41,6 +45,8 @@ class SummitBotMixin:
         if self.settings.monitor_loop_lag:
             self.loop_lag = LoopLagMonitor()
             self.loop_lag.start()
+        self.store = await asyncio.to_thread(CurationStore.open, self.settings.store_path)
+        self.add_dynamic_items(VoteButton, SuggestionButton)  # type: ignore[attr-defined]
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         if self.settings.dev_guild_id:
@@ -53,6 +59,8 @@ class SummitBotMixin:
         if self.loop_lag is not None:
             self.loop_lag.stop()
         await super().close()  # type: ignore[misc]
+        if self.store is not None:
+            self.store.close()
 
     async def on_ready(self) -> None:
         user = self.user  # type: ignore[attr-defined]

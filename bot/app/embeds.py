@@ -13,6 +13,7 @@ from bot.app.limits import clip
 from bot.core import Answer, FactBase, ReloadReport
 from bot.core.factbase import Fact
 from bot.core.service import LoadedState
+from bot.core.store import FactFeedback, Gap
 
 ANSWERED_COLOUR = discord.Colour.from_rgb(46, 139, 87)
 DECLINED_COLOUR = discord.Colour.from_rgb(217, 131, 36)
@@ -169,3 +170,26 @@ def fit(embed: discord.Embed) -> discord.Embed:
     while len(embed) > limits.EMBED_TOTAL and embed.fields:
         embed.remove_field(len(embed.fields) - 1)
     return embed
+
+
+def gaps_embed(gaps: list[Gap]) -> discord.Embed:
+    """What people ask that the facts do not answer, most asked first, near-duplicates together."""
+    embed = discord.Embed(colour=INFO_COLOUR, title="Questions the bot declined most")
+    if not gaps:
+        embed.description = "No declined questions are stored for this server."
+    for gap in gaps[: limits.MAX_FIELDS]:
+        examples = "\n".join(f"• {safe_text(e)}" for e in gap.examples)
+        name = f"{gap.count}× {safe_text(gap.representative)}"
+        embed.add_field(
+            name=clip(name, limits.FIELD_NAME), value=clip(examples or "—", limits.FIELD_VALUE), inline=False
+        )
+    return fit(embed)
+
+
+def feedback_embed(report: list[FactFeedback]) -> discord.Embed:
+    embed = discord.Embed(colour=INFO_COLOUR, title="Answers voted wrong most")
+    if not report:
+        embed.description = "No votes yet."
+    for item in report[: limits.MAX_FIELDS]:
+        embed.add_field(name=item.fact_id, value=f"{item.wrong} wrong, {item.helpful} helpful", inline=False)
+    return fit(embed)

@@ -23,9 +23,11 @@ class Answer:
     fact_id: str | None = None
     score: float = 0.0
     suggestions: tuple[str, ...] = field(default_factory=tuple)
+    suggestion_ids: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["suggestions"] = list(self.suggestions)
+        data["suggestion_ids"] = list(self.suggestion_ids)
         data["score"] = round(self.score, 2)
         return data

@@ -380,23 +380,18 @@ class Matcher:
         tuning = self.tuning
         if ranked and ranked[0][1] >= tuning.answer_threshold:
             fact, score = ranked[0]
-            return Answer(
-                question=question,
-                answered=True,
-                answer=fact.answer,
-                quote=fact.quote,
-                paragraph=fact.paragraph,
-                source=fact.source,
-                fact_id=fact.id,
-                score=score,
-            )
-        suggestions = tuple(
-            fact.title for fact, score in ranked[: tuning.max_suggestions] if score >= tuning.suggestion_floor
-        )
-        if not suggestions:
-            suggestions = self.default_suggestions()
+            return answer_with(fact, question, score)
+        suggested = [fact for fact, score in ranked[: tuning.max_suggestions] if score >= tuning.suggestion_floor]
+        if not suggested:
+            suggested = self.default_suggestions()
         best = ranked[0][1] if ranked else 0.0
-        return Answer(question=question, answered=False, score=best, suggestions=suggestions)
+        return Answer(
+            question=question,
+            answered=False,
+            score=best,
+            suggestions=tuple(f.title for f in suggested),
+            suggestion_ids=tuple(f.id for f in suggested),
+        )
 
     def suggest(self, partial: str, limit: int = 25) -> list[str]:
         """Questions to offer while someone is still typing, ranked the way `ask` ranks them."""
@@ -417,9 +412,9 @@ class Matcher:
         match = process.extractOne(" ".join(words), list(choices), scorer=fuzz.WRatio, score_cutoff=85)
         return choices[match[0]] if match else None
 
-    def default_suggestions(self) -> tuple[str, ...]:
-        """Questions offered when nothing is even close: the first few facts of the base."""
-        return tuple(f.title for f in self.base.facts if f.kind == "fact")[: self.tuning.max_suggestions]
+    def default_suggestions(self) -> list[Fact]:
+        """Facts offered when nothing is even close: the first few of the base."""
+        return [f for f in self.base.facts if f.kind == "fact"][: self.tuning.max_suggestions]
 
     def rank(self, reading: Reading) -> list[tuple[Fact, float]]:
         """Every fact with its score for this reading, best first (one entry per fact)."""
@@ -505,6 +500,20 @@ class Matcher:
         elif core and named:
             fit -= tuning.unnamed_penalty
         return fit
+
+
+def answer_with(fact: Fact, question: str, score: float = 100.0) -> Answer:
+    """The answer `fact` gives to `question`, e.g. when a member picks a suggested question."""
+    return Answer(
+        question=question,
+        answered=True,
+        answer=fact.answer,
+        quote=fact.quote,
+        paragraph=fact.paragraph,
+        source=fact.source,
+        fact_id=fact.id,
+        score=score,
+    )
 
 
 @dataclass(frozen=True)

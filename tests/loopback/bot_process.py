@@ -26,6 +26,7 @@ class BotProcess:
                 "SUMMITBOT_LOG_LEVEL": "INFO",
             }
         )
+        settings.setdefault("store_path", str(log_path.parent / "store.sqlite3"))
         env.update({f"SUMMITBOT_{key.upper()}": value for key, value in settings.items()})
         self.log_path = log_path
         self._log = log_path.open("w")

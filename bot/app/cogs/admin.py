@@ -11,9 +11,10 @@ from discord.ext import commands, tasks
 
 from bot.app.checks import moderator_only, owner_only
 from bot.app.client import SummitBot
-from bot.app.embeds import reload_embed, reload_failed_embed, status_embed
+from bot.app.embeds import feedback_embed, gaps_embed, reload_embed, reload_failed_embed, status_embed
 from bot.app.tree import who_and_where
 from bot.core import FactBaseError
+from bot.core.store import CurationStore
 from bot.core.watch import ChangeDetector
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,20 @@ class Admin(commands.GroupCog, group_name="facts", group_description="Curate the
     async def cog_load(self) -> None:
         if self.bot.settings.auto_reload:
             self.watch_facts.start()
+        self.apply_retention.start()
 
     async def cog_unload(self) -> None:
         self.watch_facts.cancel()
+        self.apply_retention.cancel()
+
+    @tasks.loop(hours=24)
+    async def apply_retention(self) -> None:
+        """Declined questions are kept for `retention_days`, then deleted."""
+        if self.bot.store is None:
+            return
+        days = self.bot.settings.retention_days
+        deleted = await asyncio.to_thread(self.bot.store.purge_older_than, days)
+        log.info("retention: deleted %d declined questions older than %d days", deleted, days)
 
     @tasks.loop(seconds=AUTO_RELOAD_POLL_SECONDS)
     async def watch_facts(self) -> None:
@@ -88,6 +100,36 @@ class Admin(commands.GroupCog, group_name="facts", group_description="Curate the
     @app_commands.command(name="status", description="How many facts are loaded, when and by whom")
     async def status(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(embed=status_embed(self.bot.facts.state), ephemeral=True)
+
+    @app_commands.command(name="gaps", description="The questions people ask most that the facts do not answer")
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def gaps(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await asyncio.to_thread(self._store().gaps, 10, interaction.guild_id)
+        await interaction.followup.send(embed=gaps_embed(found), ephemeral=True)
+
+    @app_commands.command(name="feedback", description="The facts most often voted 'Wrong answer'")
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def feedback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await asyncio.to_thread(self._store().feedback_report, 10)
+        await interaction.followup.send(embed=feedback_embed(report), ephemeral=True)
+
+    @app_commands.command(name="forget", description="Delete everything stored about this server's questions and votes")
+    @app_commands.default_permissions(manage_guild=True)
+    @moderator_only()
+    async def forget(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        deleted = await asyncio.to_thread(self._store().forget_guild, interaction.guild_id)
+        log.info("forget by %s: %d rows deleted", who_and_where(interaction), deleted)
+        await interaction.followup.send(f"Deleted {deleted} stored rows for this server.", ephemeral=True)
+
+    def _store(self) -> CurationStore:
+        if self.bot.store is None:
+            raise RuntimeError("the curation store is not open")
+        return self.bot.store
 
     @app_commands.command(name="sync", description="Owner only: publish the slash commands to Discord")
     @owner_only()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import unicodedata
@@ -12,7 +13,8 @@ from discord.ext import commands
 
 from bot.app import limits
 from bot.app.client import SummitBot
-from bot.app.embeds import answer_embed
+from bot.app.views import answer_message
+from bot.core import Answer
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,8 @@ class Ask(commands.Cog):
     @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]) -> None:
         answer = self.bot.facts.ask(question_text(question), asker=(interaction.channel_id, interaction.user.id))
-        await interaction.response.send_message(embed=answer_embed(answer, self.bot.facts.base))
+        await interaction.response.send_message(**answer_message(answer, self.bot.facts.base))
+        await self._remember_if_declined(answer, interaction.guild_id, interaction.channel_id)
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -60,10 +63,17 @@ class Ask(commands.Cog):
             return
         answer = self.bot.facts.ask(question_text(message.content), asker=(message.channel.id, message.author.id))
         await message.reply(
-            embed=answer_embed(answer, self.bot.facts.base),
+            **answer_message(answer, self.bot.facts.base),
             mention_author=False,
             allowed_mentions=discord.AllowedMentions.none(),
         )
+        await self._remember_if_declined(answer, message.guild.id if message.guild else None, message.channel.id)
+
+    async def _remember_if_declined(self, answer: Answer, guild_id: int | None, channel_id: int | None) -> None:
+        """Declined questions feed /facts gaps: what people ask that the facts do not cover."""
+        if answer.answered or self.bot.store is None or not answer.question:
+            return
+        await asyncio.to_thread(self.bot.store.record_declined, answer.question, guild_id, channel_id)
 
 
 INVISIBLE = frozenset({"Cc", "Cf"})
