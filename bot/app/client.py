@@ -62,6 +62,16 @@ class SummitBotMixin:
         if self.store is not None:
             self.store.close()
 
+    async def on_command_error(self, context: commands.Context, error: commands.CommandError) -> None:  # type: ignore[override]
+        """Mentions are questions, not prefix commands: "@SummitBot when did Xi arrive" reads to
+        discord.py as a command named "when", which is no error. Anything else is logged."""
+        if isinstance(error, commands.CommandNotFound):
+            return
+        if isinstance(error, commands.CheckFailure):
+            log.info("refused %s for %s (%s): %s", context.command, context.author, context.author.id, error)
+            return
+        log.error("command %s failed", context.command, exc_info=error)
+
     async def on_ready(self) -> None:
         user = self.user  # type: ignore[attr-defined]
         log.info("ready as %s (%s), %d facts loaded", user, getattr(user, "id", "?"), len(self.facts.base.facts))

@@ -1,9 +1,13 @@
 """An aiohttp server on 127.0.0.1 that speaks enough of Discord's REST API (v10) and gateway for
 an unmodified discord.py 2.x bot: login, command sync, interactions, messages, heartbeats,
-RESUME after a dropped connection.
+RESUME after a dropped connection (with the missed dispatches replayed), INVALID_SESSION and the
+re-IDENTIFY that follows, and REST faults: 5xx, and 429s shaped like Discord's so that
+discord.py's rate limiter reacts to them as it would in production.
 
 The bot process is pointed here by SUMMITBOT_API_BASE and SUMMITBOT_GATEWAY_URL. Everything the
-bot sends is recorded, and every wait takes a timeout.
+bot sends is recorded with the time it arrived and the status it got, and every wait takes a
+timeout. Times are `time.perf_counter()` seconds in the test process, so latencies can be
+measured at the server without trusting the bot's clock.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import re
+import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +32,8 @@ HEARTBEAT_INTERVAL_MS = 41_250
 EPHEMERAL = 1 << 6
 MESSAGE_CONTENT_INTENT = 1 << 15
 MANAGE_GUILD = 1 << 5
+INTERACTION_CALLBACK = re.compile(r"/interactions/(\d+)/[^/]+/callback")
+CHANNEL_MESSAGES = re.compile(r"/channels/\d+/messages")
 DEFAULT_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31)  # view, send, embed, history, use apps
 
 _snowflakes = itertools.count(1_300_000_000_000_000_000)
@@ -46,10 +55,32 @@ def now_iso() -> str:
 
 @dataclass
 class RecordedRequest:
+    """One REST call by the bot: `at` is when it arrived, `status` what the server answered."""
+
     method: str
     path: str
     query: dict[str, str]
     json: Any
+    at: float = field(default_factory=time.perf_counter)
+    status: int | None = None
+
+
+@dataclass
+class Fault:
+    """A canned error answer for the next request whose path matches `pattern`."""
+
+    pattern: str
+    status: int
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+    def response(self) -> web.Response:
+        headers = dict(self.headers)
+        reset_after = headers.get("X-RateLimit-Reset-After")
+        if reset_after is not None:
+            # Discord's X-RateLimit-Reset is an epoch time, so it is computed when the 429 goes out.
+            headers["X-RateLimit-Reset"] = f"{time.time() + float(reset_after):.3f}"
+        return json_response(self.body, status=self.status, headers=headers)
 
 
 @dataclass
@@ -89,6 +120,11 @@ class Shard:
     session_id: str
     seq: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
+    # Set by INVALID_SESSION(false): the session can no longer be resumed and gets no dispatches.
+    invalidated: bool = False
+    # Serialises sends, drops and RESUME replays, so that an event dispatched during a replay is
+    # neither sent twice (live and replayed) nor out of order.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 @dataclass
@@ -100,10 +136,22 @@ class InteractionResult:
     callback_types: list[int] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
     choices: list[dict[str, Any]] | None = None
+    # When the INTERACTION_CREATE was sent (or queued for RESUME), and when each message arrived.
+    dispatched_at: float = 0.0
+    message_times: list[float] = field(default_factory=list)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def _record(self) -> None:
         self._changed.set()
+
+    def _add_message(self, message: dict[str, Any]) -> None:
+        self.messages.append(message)
+        self.message_times.append(time.perf_counter())
+
+    @property
+    def latency(self) -> float | None:
+        """Seconds from dispatch to the first visible reply, as seen by the server."""
+        return self.message_times[0] - self.dispatched_at if self.message_times else None
 
     async def _wait(self, ready: Callable[[], bool], timeout: float) -> None:
         async def until() -> None:
@@ -127,7 +175,14 @@ class InteractionResult:
 class MessageHandle:
     message_id: int
     replies: list[dict[str, Any]] = field(default_factory=list)
+    dispatched_at: float = 0.0
+    reply_times: list[float] = field(default_factory=list)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def latency(self) -> float | None:
+        """Seconds from dispatch of the MESSAGE_CREATE to the first reply, as seen by the server."""
+        return self.reply_times[0] - self.dispatched_at if self.reply_times else None
 
     async def wait_reply(self, timeout: float) -> dict[str, Any]:
         async def until() -> None:
@@ -149,6 +204,8 @@ class LoopbackDiscord:
         self.owner_id = snowflake()
         self.guild_id = snowflake()
         self.channel_id = snowflake()
+        # A second text channel: its messages are a different rate-limit bucket from the first's.
+        self.second_channel_id = snowflake()
         self.members: dict[int, Member] = {}
         self.roles: dict[int, str] = {self.guild_id: "@everyone"}
         self.requests: list[RecordedRequest] = []
@@ -158,16 +215,21 @@ class LoopbackDiscord:
         self.intents = 0
         self.count_identifies = 0
         self.count_resumes = 0
+        # Dispatches sent again on RESUME because the bot had not received them.
+        self.count_replayed = 0
+        # Dispatches for a guild whose session was invalidated: Discord drops them, and so does this.
+        self.lost_events: list[dict[str, Any]] = []
         self._runner: web.AppRunner | None = None
         self._port = 0
         self._shards: dict[int, Shard] = {}
         self.shard_count = 1
         self._interactions: dict[str, InteractionResult] = {}
         self._handles: dict[int, MessageHandle] = {}
-        self._faults: list[tuple[str, int, dict[str, str], dict[str, Any]]] = []
+        self._faults: list[Fault] = []
         self._ready = asyncio.Event()
         self._synced = asyncio.Event()
         self._resumed = asyncio.Event()
+        self._identified = asyncio.Event()
         self.add_member(self.owner_id, "owner", permissions=MANAGE_GUILD | DEFAULT_PERMISSIONS)
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -260,13 +322,16 @@ class LoopbackDiscord:
             "soundboard_sounds": [],
             "channels": [
                 {
-                    "id": str(self.channel_id),
+                    "id": str(channel_id),
                     "type": 0,
-                    "name": "general",
-                    "position": 0,
+                    "name": name,
+                    "position": position,
                     "permission_overwrites": [],
                     "guild_id": str(self.guild_id),
                 }
+                for position, (channel_id, name) in enumerate(
+                    [(self.channel_id, "general"), (self.second_channel_id, "random")]
+                )
             ],
             "large": False,
             "unavailable": False,
@@ -312,6 +377,7 @@ class LoopbackDiscord:
             return
         shard_id, shard_count = data.get("shard") or [0, 1]
         self.count_identifies += 1
+        self._identified.set()
         self.intents = int(data.get("intents", 0))
         self.shard_count = shard_count
         shard = self._shards[shard_id] = Shard(shard_id, ws, f"session-{snowflake()}")
@@ -337,41 +403,90 @@ class LoopbackDiscord:
             self._ready.set()
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        shard = next((s for s in self._shards.values() if s.session_id == data.get("session_id")), None)
+        """Like Discord: replay every dispatch after the client's `seq`, then RESUMED; a session
+        that is unknown or invalidated gets INVALID_SESSION(false) instead."""
+        shard = next(
+            (s for s in self._shards.values() if s.session_id == data.get("session_id") and not s.invalidated), None
+        )
         if data.get("token") != self.token or shard is None:
             await ws.send_str(json.dumps({"op": 9, "d": False}))
             return
-        shard.ws = ws
-        last = int(data.get("seq") or 0)
-        for event in shard.history:
-            if event["s"] > last:
+        async with shard.lock:
+            shard.ws = ws
+            last = int(data.get("seq") or 0)
+            missed = [event for event in shard.history if event["s"] > last]
+            for event in missed:
                 await ws.send_str(json.dumps(event))
-        await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": shard.seq, "d": {}}))
+            await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": shard.seq, "d": {}}))
+            self.count_replayed += len(missed)
         self.count_resumes += 1
         self._resumed.set()
 
-    async def _send(self, shard: Shard, event: str, data: dict[str, Any]) -> None:
-        """Send a dispatch; kept for replay, so one sent while the socket is down arrives on RESUME."""
-        shard.seq += 1
-        payload = {"op": 0, "t": event, "s": shard.seq, "d": data}
-        shard.history.append(payload)
-        if not shard.ws.closed:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await shard.ws.send_str(json.dumps(payload))
+    async def _send(self, shard: Shard, event: str, data: dict[str, Any]) -> float:
+        """Send a dispatch; kept for replay, so one sent while the socket is down arrives on RESUME.
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a guild event to the shard that owns the guild."""
-        shard = self._shards.get(self.guild_shard(self.shard_count))
+        Returns when it went out (or was queued). A dispatch for an invalidated session is lost,
+        as on Discord, and only recorded in `lost_events`.
+        """
+        async with shard.lock:
+            sent_at = time.perf_counter()
+            if shard.invalidated:
+                self.lost_events.append({"t": event, "d": data})
+                return sent_at
+            shard.seq += 1
+            payload = {"op": 0, "t": event, "s": shard.seq, "d": data}
+            shard.history.append(payload)
+            if not shard.ws.closed:
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await shard.ws.send_str(json.dumps(payload))
+            return sent_at
+
+    def _guild_shard(self) -> Shard | None:
+        return self._shards.get(self.guild_shard(self.shard_count))
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> float:
+        """Send a guild event to the shard that owns the guild; returns when it was sent."""
+        shard = self._guild_shard()
         if shard is None:
             raise RuntimeError("no shard of the bot is connected for the guild")
-        await self._send(shard, event, data)
+        return await self._send(shard, event, data)
 
     async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the guild's shard socket with `code`; 4000 and other resumable codes make it RESUME."""
+        """Close the guild's shard socket with `code`; 4000 and other resumable codes make it RESUME.
+
+        Dispatches made from now until the RESUME are kept and replayed then.
+        """
         self._resumed.clear()
-        shard = self._shards.get(self.guild_shard(self.shard_count))
+        shard = self._guild_shard()
         if shard is not None:
-            await shard.ws.close(code=code, message=b"loopback drop")
+            async with shard.lock:
+                await shard.ws.close(code=code, message=b"loopback drop")
+
+    async def invalidate_session(self, *, resumable: bool = False) -> None:
+        """Send INVALID_SESSION (op 9) with `d=resumable` on the guild's shard.
+
+        With `resumable=False` the session is dead: discord.py closes the socket, sleeps about
+        5 s (`before_identify_hook`), and IDENTIFYs again for a new session. Until then there is
+        no session to deliver to, so guild dispatches are lost (`lost_events`), never replayed:
+        Discord does not hand a new session the events of an old one.
+        """
+        self._resumed.clear()
+        shard = self._guild_shard()
+        if shard is None:
+            raise RuntimeError("no shard of the bot is connected for the guild")
+        async with shard.lock:
+            shard.invalidated = not resumable
+            await shard.ws.send_str(json.dumps({"op": 9, "d": resumable, "s": None, "t": None}))
+
+    async def wait_identifies(self, count: int, timeout: float) -> None:
+        """Until the bot has sent `count` IDENTIFYs in all (the first one included)."""
+
+        async def until() -> None:
+            while self.count_identifies < count:
+                self._identified.clear()
+                await self._identified.wait()
+
+        await asyncio.wait_for(until(), timeout)
 
     async def wait_shards(self, count: int, timeout: float) -> None:
         """Until `count` shards are connected; discord.py waits 5 s between shard IDENTIFYs."""
@@ -453,7 +568,7 @@ class LoopbackDiscord:
         payload = self._interaction(2, name, self._options(options, subcommand), user_id)
         result = InteractionResult(int(payload["id"]), payload["token"])
         self._interactions[payload["token"]] = result
-        await self.dispatch("INTERACTION_CREATE", payload)
+        result.dispatched_at = await self.dispatch("INTERACTION_CREATE", payload)
         return result
 
     async def send_autocomplete(
@@ -465,7 +580,10 @@ class LoopbackDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return await result.wait_choices(timeout)
 
-    async def send_message(self, content: str, *, author_id: int, mentions_bot: bool = True) -> MessageHandle:
+    async def send_message(
+        self, content: str, *, author_id: int, mentions_bot: bool = True, channel_id: int | None = None
+    ) -> MessageHandle:
+        """Post `content` as `author_id` in the general channel, or in `channel_id`."""
         author = self.members[author_id]
         message_id = snowflake()
         handle = self._handles[message_id] = MessageHandle(message_id)
@@ -474,12 +592,12 @@ class LoopbackDiscord:
         mention_ids = {int(i) for i in re.findall(r"<@!?(\d+)>", content)}
         mentions = [self._bot_user()] if self.bot_user_id in mention_ids else []
         mentions += [m.user() for uid, m in self.members.items() if uid in mention_ids]
-        await self.dispatch(
+        handle.dispatched_at = await self.dispatch(
             "MESSAGE_CREATE",
             {
                 "id": str(message_id),
                 "type": 0,
-                "channel_id": str(self.channel_id),
+                "channel_id": str(channel_id or self.channel_id),
                 "guild_id": str(self.guild_id),
                 "author": author.user(),
                 "member": {k: v for k, v in author.member().items() if k != "user"},
@@ -512,7 +630,66 @@ class LoopbackDiscord:
     ) -> None:
         """Answer the next `times` requests whose path matches `path_pattern` with `status`."""
         for _ in range(times):
-            self._faults.append((path_pattern, status, headers or {}, body or {"message": "loopback fault", "code": 0}))
+            self._faults.append(
+                Fault(path_pattern, status, dict(headers or {}), body or {"message": "loopback fault", "code": 0})
+            )
+
+    def inject_rate_limit(
+        self, path_pattern: str, retry_after: float, *, is_global: bool = False, bucket: str = "loopback-bucket"
+    ) -> None:
+        """Answer the next request matching `path_pattern` with a 429 as Discord sends it.
+
+        A per-route limit carries the bucket headers (`X-RateLimit-Bucket`, `-Limit`,
+        `-Remaining: 0`, `-Reset`, `-Reset-After`, `-Scope: user`); a global one carries
+        `X-RateLimit-Global: true` and `-Scope: global`, and `"global": true` in the body, which
+        makes discord.py hold its other REST requests, on every route, for `retry_after`
+        (interaction responses excepted: Discord exempts them from the global limit, and
+        discord.py sends them through its webhook adapter, which has no global gate).
+        discord.py sleeps the body's `retry_after`, not the whole-second `Retry-After` header,
+        and takes a 429 without a `Via` header for a Cloudflare ban and gives up, so `Via` is
+        always present.
+        """
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(math.ceil(retry_after)),
+            "X-RateLimit-Scope": "global" if is_global else "user",
+        }
+        if is_global:
+            headers["X-RateLimit-Global"] = "true"
+        else:
+            headers |= {
+                "X-RateLimit-Bucket": bucket,
+                "X-RateLimit-Limit": "1",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+            }
+        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": is_global, "code": 0}
+        self.inject_fault(path_pattern, 429, headers=headers, body=body)
+
+    # --- what the bot did, from the raw request log ------------------------------------------
+
+    def requests_matching(self, path_pattern: str, method: str = "POST") -> list[RecordedRequest]:
+        """The recorded requests to paths matching `path_pattern`, in arrival order."""
+        return [r for r in self.requests if r.method == method and re.fullmatch(path_pattern, r.path)]
+
+    def callbacks_per_interaction(self) -> Counter[int]:
+        """Accepted interaction callbacks per interaction id, counted from the request log rather
+        than the per-interaction bookkeeping, so a duplicate cannot hide behind it."""
+        counts: Counter[int] = Counter()
+        for request in self.requests_matching(INTERACTION_CALLBACK.pattern):
+            match = INTERACTION_CALLBACK.fullmatch(request.path)
+            if match and request.status == 200:
+                counts[int(match.group(1))] += 1
+        return counts
+
+    def replies_per_message(self) -> Counter[int]:
+        """Accepted channel messages per referenced message id, from the request log."""
+        counts: Counter[int] = Counter()
+        for request in self.requests_matching(CHANNEL_MESSAGES.pattern):
+            reference = (request.json or {}).get("message_reference") or {}
+            if request.status == 200 and reference.get("message_id"):
+                counts[int(reference["message_id"])] += 1
+        return counts
 
     def _message(self, body: dict[str, Any], channel_id: int | None = None) -> dict[str, Any]:
         message = {
@@ -545,11 +722,17 @@ class LoopbackDiscord:
             body = await request.json() if request.can_read_body else None
         except (json.JSONDecodeError, UnicodeDecodeError):
             body = None
-        self.requests.append(RecordedRequest(request.method, path, dict(request.query), body))
+        record = RecordedRequest(request.method, path, dict(request.query), body)
+        self.requests.append(record)
+        response = await self._answer(request, path, body)
+        record.status = response.status
+        return response
+
+    async def _answer(self, request: web.Request, path: str, body: Any) -> web.Response:
         for fault in self._faults:
-            if re.search(fault[0], path):
+            if re.search(fault.pattern, path):
                 self._faults.remove(fault)
-                return json_response(fault[3], status=fault[1], headers=fault[2])
+                return fault.response()
         open_route = path.startswith(("/interactions/", "/webhooks/"))
         if not open_route and request.headers.get("Authorization") != f"Bot {self.token}":
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
@@ -643,7 +826,7 @@ class LoopbackDiscord:
         }
         if kind == 4:
             message = self._message(data)
-            result.messages.append(message)
+            result._add_message(message)
             reply["interaction"]["response_message_id"] = message["id"]
             reply["resource"] = {"type": 4, "message": message}
         elif kind == 8:
@@ -655,7 +838,7 @@ class LoopbackDiscord:
         message = self._message(body or {})
         result = self._interactions.get(token)
         if result is not None:
-            result.messages.append(message)
+            result._add_message(message)
             result._record()
         return json_response(message)
 
@@ -669,5 +852,6 @@ class LoopbackDiscord:
         handle = self._handles.get(int(reference.get("message_id", 0) or 0))
         if handle is not None:
             handle.replies.append(message)
+            handle.reply_times.append(time.perf_counter())
             handle._changed.set()
         return json_response(message)
