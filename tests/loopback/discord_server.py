@@ -520,8 +520,13 @@ class LoopbackDiscord:
         raise KeyError(f"command /{name} was never synced")
 
     def _interaction(self, kind: int, name: str, options: list[dict[str, Any]], user_id: int) -> dict[str, Any]:
-        member = self.members[user_id]
         command = self._command(name)
+        return self._interaction_payload(
+            kind, {"id": command["id"], "name": name, "type": 1, "options": options}, user_id
+        )
+
+    def _interaction_payload(self, kind: int, data: dict[str, Any], user_id: int) -> dict[str, Any]:
+        member = self.members[user_id]
         token = f"itoken-{snowflake()}"
         return {
             "id": str(snowflake()),
@@ -529,7 +534,7 @@ class LoopbackDiscord:
             "type": kind,
             "token": token,
             "version": 1,
-            "data": {"id": command["id"], "name": name, "type": 1, "options": options},
+            "data": data,
             "guild_id": str(self.guild_id),
             "channel_id": str(self.channel_id),
             "channel": {
@@ -566,6 +571,15 @@ class LoopbackDiscord:
         self, name: str, options: dict[str, Any] | None = None, *, user_id: int, subcommand: str | None = None
     ) -> InteractionResult:
         payload = self._interaction(2, name, self._options(options, subcommand), user_id)
+        result = InteractionResult(int(payload["id"]), payload["token"])
+        self._interactions[payload["token"]] = result
+        result.dispatched_at = await self.dispatch("INTERACTION_CREATE", payload)
+        return result
+
+    async def press_button(self, message: dict[str, Any], custom_id: str, *, user_id: int) -> InteractionResult:
+        """A member presses the button `custom_id` under a message the bot sent."""
+        payload = self._interaction_payload(3, {"custom_id": custom_id, "component_type": 2}, user_id)
+        payload["message"] = message
         result = InteractionResult(int(payload["id"]), payload["token"])
         self._interactions[payload["token"]] = result
         result.dispatched_at = await self.dispatch("INTERACTION_CREATE", payload)
@@ -829,6 +843,10 @@ class LoopbackDiscord:
             result._add_message(message)
             reply["interaction"]["response_message_id"] = message["id"]
             reply["resource"] = {"type": 4, "message": message}
+        elif kind == 7:
+            message = self._message(data)
+            result._add_message(message)
+            reply["resource"] = {"type": 7, "message": message}
         elif kind == 8:
             result.choices = list(data.get("choices", []))
         result._record()
