@@ -157,3 +157,12 @@ async def test_auto_reload_makes_a_save_live_within_two_seconds_and_ignores_a_br
         refused = [m for m in fake.channel_messages if m["embeds"][0]["title"].startswith("Reload refused")][-1]
         assert "facts/general.yaml:" in refused["embeds"][0]["description"]
         assert "would-be mediator" in await answer(), "the broken save changed nothing"
+
+
+async def test_reload_sync_and_gaps_are_refused_in_direct_messages(running):
+    async with running(cooldown_rate="1000") as (fake, bot):
+        for subcommand in ("reload", "gaps", "forget"):
+            result = await fake.send_slash("facts", subcommand=subcommand, user_id=MANAGER_ID, in_dm=True)
+            message = await result.wait_message(timeout=WAIT)
+            assert message["flags"] & 64 and "in a server" in message["embeds"][0]["description"], subcommand
+        assert "refused /facts reload for manager" in bot.log() and "in a DM" in bot.log()

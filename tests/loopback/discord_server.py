@@ -568,13 +568,36 @@ class LoopbackDiscord:
         return options
 
     async def send_slash(
-        self, name: str, options: dict[str, Any] | None = None, *, user_id: int, subcommand: str | None = None
+        self,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        user_id: int,
+        subcommand: str | None = None,
+        in_dm: bool = False,
     ) -> InteractionResult:
         payload = self._interaction(2, name, self._options(options, subcommand), user_id)
+        if in_dm:
+            payload = self._as_direct_message(payload)
         result = InteractionResult(int(payload["id"]), payload["token"])
         self._interactions[payload["token"]] = result
         result.dispatched_at = await self.dispatch("INTERACTION_CREATE", payload)
         return result
+
+    def _as_direct_message(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The same interaction as Discord sends it from a DM: a user instead of a member, no guild."""
+        user = payload.pop("member")["user"]
+        payload.pop("guild_id")
+        payload.pop("guild_locale", None)
+        dm_channel = snowflake()
+        payload.update(
+            user=user,
+            channel_id=str(dm_channel),
+            channel={"id": str(dm_channel), "type": 1, "recipients": [user]},
+            context=1,
+            authorizing_integration_owners={"1": user["id"]},
+        )
+        return payload
 
     async def press_button(self, message: dict[str, Any], custom_id: str, *, user_id: int) -> InteractionResult:
         """A member presses the button `custom_id` under a message the bot sent."""
