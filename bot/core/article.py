@@ -20,6 +20,11 @@ class Article:
     def paragraph(self, number: int) -> str:
         return self.paragraphs[number - 1]
 
+    def has_quote(self, quote: str, paragraph: int) -> bool:
+        """Whether paragraph `paragraph` contains `quote` (whitespace folded): the fast check."""
+        needle = fold_whitespace(quote)
+        return bool(needle) and 1 <= paragraph <= len(self.paragraphs) and needle in self.paragraphs[paragraph - 1]
+
     def find_quote(self, quote: str) -> list[int]:
         """The numbers of the paragraphs that contain `quote`, comparing with whitespace folded."""
         needle = fold_whitespace(quote)

@@ -566,6 +566,8 @@ def _check_fact(
     if fact.paragraph > len(article.paragraphs):
         report("paragraph", f"the article has {len(article.paragraphs)} paragraphs, not {fact.paragraph}")
         return
+    if article.has_quote(fact.quote, fact.paragraph):
+        return
     found = article.find_quote(fact.quote)
     if not found:
         report("quote", f"not found verbatim in the article {article.path.name!r}: {fact.quote[:60]!r}")
