@@ -97,13 +97,15 @@ class Matcher:
         self.base = base
         self.tuning = tuning or Tuning()
         self._terms: dict[str, Term] = {}
-        self._alias_tokens: dict[tuple[str, ...], str] = {}
+        self._alias_tokens: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._alias_choices: dict[str, Term] = {}
         self._background: set[str] = set()
         self._build_lexicon(base.terms)
-        self._fillers = {tuple(normalize(f).split()) for f in base.fillers if normalize(f)}
-        self._spellings = {
-            tuple(normalize(word).split()): normalize(meaning).split() for word, meaning in base.synonyms.items()
+        self._fillers: dict[tuple[str, ...], tuple[str, ...]] = {
+            tuple(normalize(f).split()): () for f in base.fillers if normalize(f)
+        }
+        self._synonyms = {
+            tuple(normalize(word).split()): tuple(normalize(meaning).split()) for word, meaning in base.synonyms.items()
         }
         self._parents = {t.id: t.part_of for t in base.terms if t.part_of}
         self._kinds = {t.id: t.kind for t in base.terms}
@@ -112,7 +114,7 @@ class Matcher:
         self._vocabulary_list = sorted(self._vocabulary)
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
-        self._max_span = max(len(k) for k in [*self._alias_tokens, *self._fillers, *self._spellings, ("",)])
+        self._max_span = max(len(k) for k in [*self._alias_tokens, *self._fillers, *self._synonyms, ("",)])
         self._intent_cues = self._build_intent_cues(base.intents)
         self._max_span = max(self._max_span, *(len(k) for k in self._intent_cues))
         self._phrasings: list[_Phrasing] = []
@@ -149,7 +151,7 @@ class Matcher:
                 while key[:1] == ("the",):
                     key = key[1:]
                 if key:
-                    self._alias_tokens.setdefault(key, token)
+                    self._alias_tokens.setdefault(key, (token,))
                     self._alias_choices.setdefault(" ".join(key), term)
 
     def _build_vocabulary(self, base: FactBase) -> frozenset[str]:
@@ -168,16 +170,17 @@ class Matcher:
             words.update(normalize(text).split())
         return frozenset(words)
 
-    def _build_intent_cues(self, intents: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], str]:
-        """Cue phrases folded like questions are. A cue written "^is" only counts as the first
-        word, which is how a yes/no question ("is Turkey a member?") shows itself."""
-        cues: dict[tuple[str, ...], str] = {}
+    def _build_intent_cues(self, intents: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Cue phrases folded like questions are, each standing for one intent token ("which",
+        "what" -> "?what"). A cue written "^is" only counts as the first word, which is how a
+        yes/no question ("is Turkey a member?") shows itself."""
+        cues: dict[tuple[str, ...], tuple[str, ...]] = {}
         for intent, phrases in intents.items():
             for phrase in phrases:
                 anchored = phrase.lstrip().startswith("^")
                 key = tuple(self._fold_terms(normalize(phrase).split()))
                 if key:
-                    cues.setdefault((ANCHOR, *key) if anchored else key, intent)
+                    cues.setdefault((ANCHOR, *key) if anchored else key, (INTENT_PREFIX + intent,))
         return cues
 
     def _index_fact(self, index: int, fact: Fact) -> None:
@@ -255,18 +258,8 @@ class Matcher:
             informative=frozenset(t for t in stems if t[0] != INTENT_PREFIX),
         )
 
-    def _apply_synonyms(self, words: list[str]) -> list[str]:
-        respelled: list[str] = []
-        i = 0
-        while i < len(words):
-            span = self._longest(words, i, self._spellings)
-            if span:
-                respelled.extend(self._spellings[tuple(words[i : i + span])])
-                i += span
-            else:
-                respelled.append(words[i])
-                i += 1
-        return respelled
+    def _apply_synonyms(self, words: Sequence[str]) -> list[str]:
+        return self._replace_phrases(words, self._synonyms)
 
     def _corrected(self, words: Sequence[str]) -> list[str]:
         return [w if w in self._vocabulary or len(w) < 4 or w.isdigit() else self._correct(w) for w in words]
@@ -280,30 +273,26 @@ class Matcher:
         match = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff)
         return match[0] if match else word
 
-    def _drop_fillers(self, words: list[str]) -> list[str]:
-        kept: list[str] = []
-        i = 0
-        while i < len(words):
-            span = self._longest(words, i, self._fillers)
-            if span:
-                i += span
-                continue
-            kept.append(words[i])
-            i += 1
-        return kept
+    def _drop_fillers(self, words: Sequence[str]) -> list[str]:
+        return self._replace_phrases(words, self._fillers)
 
     def _fold_terms(self, words: Sequence[str]) -> list[str]:
-        folded: list[str] = []
+        return self._replace_phrases(words, self._alias_tokens)
+
+    def _replace_phrases(self, words: Sequence[str], table: Mapping[tuple[str, ...], tuple[str, ...]]) -> list[str]:
+        """Scan left to right; where a phrase of `table` starts (the longest one), put its
+        replacement instead (a synonym, a term token, an intent token, or nothing for filler)."""
+        result: list[str] = []
         i = 0
         while i < len(words):
-            span = self._longest(words, i, self._alias_tokens)
+            span = self._longest(words, i, table)
             if span:
-                folded.append(self._alias_tokens[tuple(words[i : i + span])])
+                result.extend(table[tuple(words[i : i + span])])
                 i += span
             else:
-                folded.append(words[i])
+                result.append(words[i])
                 i += 1
-        return folded
+        return result
 
     def _longest(self, words: Sequence[str], start: int, table: dict | set) -> int:
         for span in range(min(self._max_span, len(words) - start), 0, -1):
@@ -312,21 +301,9 @@ class Matcher:
         return 0
 
     def _mark_intents(self, tokens: Sequence[str]) -> list[str]:
-        """Replace each intent cue by one intent token ("which", "what" -> "?what"; "how many" ->
-        "?how-many"), so that phrasings compare on what they ask, however it is worded."""
-        marked: list[str] = []
-        tokens = [ANCHOR, *tokens]
-        i = 0
-        while i < len(tokens):
-            span = self._longest(tokens, i, self._intent_cues)
-            if span:
-                marked.append(INTENT_PREFIX + self._intent_cues[tuple(tokens[i : i + span])])
-                i += span
-            else:
-                if tokens[i] != ANCHOR:
-                    marked.append(tokens[i])
-                i += 1
-        return marked
+        """Replace each intent cue by its intent token, so that phrasings compare on what they
+        ask, however it is worded; the start-of-question mark is only there for anchored cues."""
+        return [t for t in self._replace_phrases([ANCHOR, *tokens], self._intent_cues) if t != ANCHOR]
 
     def _entities_in(self, tokens: Iterable[str]) -> frozenset[str]:
         return frozenset(term.id for t in tokens if (term := self._terms.get(t)) is not None and term.kind != "concept")
@@ -404,8 +381,8 @@ class Matcher:
     def resolve(self, name: str, kinds: frozenset[str]) -> Term | None:
         """The person or country a name refers to, through its aliases, tolerating typos."""
         words = self._corrected(self._apply_synonyms(normalize(name).split()))
-        token = self._alias_tokens.get(tuple(words))
-        term = self._terms.get(token) if token else None
+        folded = self._alias_tokens.get(tuple(words), ())
+        term = self._terms.get(folded[0]) if folded else None
         if term is not None and term.kind in kinds:
             return term
         choices = {alias: t for alias, t in self._alias_choices.items() if t.kind in kinds}
