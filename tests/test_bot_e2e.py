@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from tests.conftest import FACTS_DIR, SEEDS_DIR
-from tests.loopback.bot_process import BotProcess
+from tests.loopback.bot_process import BotProcess, running_bot
 from tests.loopback.discord_server import LoopbackDiscord as FakeDiscord
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -37,22 +37,15 @@ async def live(fact_dirs, tmp_path_factory) -> AsyncIterator[tuple[FakeDiscord, 
     async with FakeDiscord() as fake:
         fake.add_member(MODERATOR_ID, "mod", roles=[MODERATOR_ROLE_ID], permissions=0)
         fake.add_member(MEMBER_ID, "member", roles=[], permissions=0)
-        bot = BotProcess(
+        async with running_bot(
             fake,
             tmp_path_factory.mktemp("logs") / "bot.log",
-            dev_guild_id=str(fake.guild_id),
             moderator_role_ids=str(MODERATOR_ROLE_ID),
             facts_dir=str(facts),
             seeds_dir=str(seeds),
             cooldown_rate="1000",
-        )
-        try:
-            await fake.wait_ready(timeout=WAIT)
-            await fake.wait_for_sync(timeout=WAIT)
+        ) as bot:
             yield fake, bot
-        finally:
-            bot.stop()
-            assert fake.token not in bot.log(), "the token must never be logged"
 
 
 def assert_no_pings(message: dict) -> None:

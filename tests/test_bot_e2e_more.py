@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from tests.loopback.bot_process import BotProcess
+from tests.loopback.bot_process import BotProcess, running_bot
 from tests.loopback.discord_server import MANAGE_GUILD, LoopbackDiscord
 
 WAIT = 15.0
@@ -31,14 +31,8 @@ def running(tmp_path) -> Callable[..., object]:
             fake.add_member(SPOOFER_ID, "spoofer", roles=[spoofed_role])
             fake.roles[spoofed_role] = "Moderator"
             settings = {k: v.replace("LOG_CHANNEL", str(fake.channel_id)) for k, v in settings.items()}
-            bot = BotProcess(fake, tmp_path / "bot.log", **({"dev_guild_id": str(fake.guild_id)} | settings))
-            try:
-                await fake.wait_ready(timeout=WAIT)
-                await fake.wait_for_sync(timeout=WAIT)
+            async with running_bot(fake, tmp_path / "bot.log", **settings) as bot:
                 yield fake, bot
-            finally:
-                bot.stop()
-                assert fake.token not in bot.log()
 
     return start
 

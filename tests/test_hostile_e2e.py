@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 
 from bot.app import limits
-from tests.loopback.bot_process import BotProcess
+from tests.loopback.bot_process import BotProcess, running_bot
 from tests.loopback.discord_server import LoopbackDiscord
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -46,18 +46,9 @@ HOSTILE = {
 async def live(tmp_path_factory) -> AsyncIterator[tuple[LoopbackDiscord, BotProcess]]:
     async with LoopbackDiscord() as fake:
         fake.add_member(MEMBER_ID, "member", roles=[ROLE_ID])
-        bot = BotProcess(
-            fake,
-            tmp_path_factory.mktemp("hostile") / "bot.log",
-            dev_guild_id=str(fake.guild_id),
-            cooldown_rate="100000",
-        )
-        try:
-            await fake.wait_ready(timeout=WAIT)
-            await fake.wait_for_sync(timeout=WAIT)
+        log = tmp_path_factory.mktemp("hostile") / "bot.log"
+        async with running_bot(fake, log, cooldown_rate="100000") as bot:
             yield fake, bot
-        finally:
-            bot.stop()
 
 
 def check_reply(message: dict) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from tests.loopback.discord_server import LoopbackDiscord
@@ -49,3 +52,22 @@ class BotProcess:
                 self.process.kill()
                 self.process.wait(timeout=10)
         self._log.close()
+
+
+@asynccontextmanager
+async def running_bot(
+    fake: LoopbackDiscord, log_path: Path, timeout: float = 15.0, **settings: str
+) -> AsyncIterator[BotProcess]:
+    """The bot started against `fake` (synced to its guild), ready and synced when this yields.
+
+    It is always stopped on the way out, off the event loop so the loopback server can still
+    answer its goodbye; and its log is checked for the token, which must never be there.
+    """
+    bot = BotProcess(fake, log_path, **({"dev_guild_id": str(fake.guild_id)} | settings))
+    try:
+        await fake.wait_ready(timeout=timeout)
+        await fake.wait_for_sync(timeout=timeout)
+        yield bot
+    finally:
+        await asyncio.to_thread(bot.stop)
+        assert fake.token not in bot.log(), "the token must never be logged"
