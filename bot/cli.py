@@ -109,7 +109,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print(format_answer(answer, service.base.article.title))
+        print(format_answer(answer, service.base.article_for(answer.source).title))
     return 0
 
 
@@ -132,7 +132,8 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         print(error, file=sys.stderr)
         return 1
     base = service.base
-    print(f"OK: {len(base.facts)} facts from {len(base.files)} files, every quote found in {base.article.path.name}")
+    names = ", ".join(a.path.name for a in base.articles)
+    print(f"OK: {len(base.facts)} facts from {len(base.files)} files, every quote found in {names}")
     return 0
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from tests.loopback.bot_process import BotProcess, running_bot
 from tests.loopback.discord_server import MANAGE_GUILD, LoopbackDiscord
+from tests.test_sources import add_second_article
 
 WAIT = 15.0
 MEMBER_ID = 710_000_000_000_000_001
@@ -160,3 +161,26 @@ async def test_reload_sync_and_gaps_are_refused_in_direct_messages(running):
             message = await result.wait_message(timeout=WAIT)
             assert message["flags"] & 64 and "in a server" in message["embeds"][0]["description"], subcommand
         assert "refused /facts reload for manager" in bot.log() and "in a DM" in bot.log()
+
+
+async def test_sources_lists_the_articles_and_ask_can_be_narrowed_to_one(running, fact_copy):
+    facts, seeds = fact_copy
+    for path in facts.glob("*.yaml"):
+        path.write_text("source: sco-summit-astana\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    add_second_article(facts, seeds)
+    async with running(facts_dir=str(facts), seeds_dir=str(seeds), cooldown_rate="1000") as (fake, _):
+        listing = await (await fake.send_slash("sources", user_id=MEMBER_ID)).wait_message(timeout=WAIT)
+        titles = [f["name"] for f in listing["embeds"][0]["fields"]]
+        assert len(titles) == 2 and "Northvale votes for a harbour bridge" in titles
+        choices = await fake.send_autocomplete("ask", {"source": "north"}, focused="source", user_id=MEMBER_ID)
+        assert [c["value"] for c in choices] == ["northvale-bridge"]
+        bridge = await (
+            await fake.send_slash("ask", {"question": "how much is the harbour bridge"}, user_id=MEMBER_ID)
+        ).wait_message(timeout=WAIT)
+        assert "Northvale votes for a harbour bridge" in bridge["embeds"][0]["fields"][0]["value"]
+        narrowed = await (
+            await fake.send_slash(
+                "ask", {"question": "when did xi arrive", "source": "northvale-bridge"}, user_id=MEMBER_ID
+            )
+        ).wait_message(timeout=WAIT)
+        assert narrowed["embeds"][0]["title"] == "The article doesn't say"

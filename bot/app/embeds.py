@@ -40,9 +40,8 @@ def block_quote(text: str) -> str:
     return "\n".join(f"> {line}" for line in text.splitlines() or [""])
 
 
-def citation(base: FactBase, fact: Fact | None = None, paragraph: int | None = None) -> str:
-    number = fact.paragraph if fact else paragraph
-    return f"*{base.article.title}*, paragraph {number}"
+def citation(base: FactBase, source: str | None, paragraph: int | None) -> str:
+    return f"*{base.article_for(source).title}*, paragraph {paragraph}"
 
 
 def answer_embed(answer: Answer, base: FactBase) -> discord.Embed:
@@ -50,7 +49,7 @@ def answer_embed(answer: Answer, base: FactBase) -> discord.Embed:
     if answer.answered:
         description = f"{answer.answer}\n\n{block_quote(answer.quote or '')}"
         embed = discord.Embed(colour=ANSWERED_COLOUR, description=clip(description, limits.EMBED_DESCRIPTION))
-        embed.add_field(name="Source", value=clip(citation(base, paragraph=answer.paragraph), limits.FIELD_VALUE))
+        embed.add_field(name="Source", value=clip(citation(base, answer.source, answer.paragraph), limits.FIELD_VALUE))
     else:
         embed = discord.Embed(
             colour=DECLINED_COLOUR,
@@ -83,7 +82,7 @@ def members_embed(base: FactBase) -> discord.Embed:
 def fact_embed(fact: Fact, base: FactBase, title: str | None = None) -> discord.Embed:
     embed = discord.Embed(colour=ANSWERED_COLOUR, title=clip(title, limits.EMBED_TITLE) if title else None)
     embed.description = clip(f"{fact.answer}\n\n{block_quote(fact.quote)}", limits.EMBED_DESCRIPTION)
-    embed.add_field(name="Source", value=clip(citation(base, fact), limits.FIELD_VALUE))
+    embed.add_field(name="Source", value=clip(citation(base, fact.source, fact.paragraph), limits.FIELD_VALUE))
     return embed
 
 
@@ -133,7 +132,8 @@ def status_embed(state: LoadedState) -> discord.Embed:
     embed.add_field(
         name="Loaded", value=f"{discord.utils.format_dt(state.loaded_at, 'R')} by {clip(state.loaded_by, 200)}"
     )
-    embed.add_field(name="Article", value=clip(base.article.title, limits.FIELD_VALUE), inline=False)
+    titles = "\n".join(a.title for a in base.articles)
+    embed.add_field(name="Articles", value=clip(titles, limits.FIELD_VALUE), inline=False)
     embed.add_field(name="Files", value=clip("\n".join(base.files), limits.FIELD_VALUE), inline=False)
     return embed
 
@@ -159,6 +159,18 @@ def reload_failed_embed(problems: list[str]) -> discord.Embed:
     )
     embed.set_footer(text="Fix these and run /facts reload again.")
     return embed
+
+
+def sources_embed(base: FactBase) -> discord.Embed:
+    embed = discord.Embed(colour=INFO_COLOUR, title="Articles I answer from")
+    for article in base.articles[: limits.MAX_FIELDS]:
+        count = sum(1 for f in base.facts if f.source == article.id)
+        value = f"`{article.id}`: {count} facts, {len(article.paragraphs)} paragraphs"
+        embed.add_field(
+            name=clip(article.title, limits.FIELD_NAME), value=clip(value, limits.FIELD_VALUE), inline=False
+        )
+    embed.set_footer(text="Narrow /ask to one of them with its source option.")
+    return fit(embed)
 
 
 def error_embed(message: str) -> discord.Embed:

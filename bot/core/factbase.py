@@ -74,7 +74,7 @@ class Country:
 class FactBase:
     """Everything loaded from one facts folder, validated as a whole."""
 
-    article: Article
+    articles: tuple[Article, ...]
     facts: tuple[Fact, ...]
     terms: tuple[Term, ...]
     people: tuple[Person, ...]
@@ -87,6 +87,15 @@ class FactBase:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", MappingProxyType({f.id: f for f in self.facts}))
+
+    @property
+    def article(self) -> Article:
+        """The first article; the whole base when it covers only one."""
+        return self.articles[0]
+
+    def article_for(self, source: str | None) -> Article:
+        """The article with id `source` (the first one when it is unknown or None)."""
+        return next((a for a in self.articles if a.id == source), self.articles[0])
 
     def fact(self, fact_id: str) -> Fact:
         return self._by_id[fact_id]

@@ -190,18 +190,20 @@ def _record_id(record: _Record) -> str | None:
 
 
 def load_fact_base(facts_dir: Path, seeds_dir: Path) -> FactBase:
-    """Load and validate every `*.yaml` in `facts_dir` against the article in `seeds_dir`."""
+    """Load and validate every `*.yaml` in `facts_dir` against the articles in `seeds_dir`."""
     problems = _Collector()
-    article = _load_article(seeds_dir, problems)
+    articles = _load_articles(seeds_dir, problems)
     files = sorted(facts_dir.glob("*.yaml")) if facts_dir.is_dir() else []
     if not facts_dir.is_dir():
         problems.add(str(facts_dir), "facts folder not found")
     elif not files:
         problems.add(str(facts_dir), "no *.yaml fact files in this folder")
-    sections = _read_files(files, facts_dir, problems)
-    if article is None or problems.problems:
+    sections, file_sources = _read_files(files, facts_dir, problems)
+    if not articles or problems.problems:
         raise FactBaseError(problems.problems)
-    base = _build(article, sections, [_display_path(f, facts_dir) for f in files], problems)
+    shown_files = [_display_path(f, facts_dir) for f in files]
+    file_articles = _articles_of_files(shown_files, file_sources, articles, problems)
+    base = _build(articles, file_articles, sections, shown_files, problems)
     if problems.problems:
         raise FactBaseError(problems.problems)
     return base
@@ -211,12 +213,24 @@ def _display_path(path: Path, facts_dir: Path) -> str:
     return f"{facts_dir.name}/{path.relative_to(facts_dir).as_posix()}"
 
 
-def _load_article(seeds_dir: Path, problems: _Collector) -> Article | None:
+def _load_articles(seeds_dir: Path, problems: _Collector) -> list[Article]:
+    """Every article in `seeds_dir`: one metadata file (id, title, file) per article text."""
     metas = sorted(seeds_dir.glob("*.yaml")) if seeds_dir.is_dir() else []
-    if len(metas) != 1:
-        problems.add(str(seeds_dir), f"expected one article metadata file (*.yaml), found {len(metas)}")
-        return None
-    meta_path = metas[0]
+    if not metas:
+        problems.add(str(seeds_dir), "no article metadata file (*.yaml) in the seeds folder")
+    articles: list[Article] = []
+    for meta_path in metas:
+        article = _load_article(meta_path, problems)
+        if article is None:
+            continue
+        if any(a.id == article.id for a in articles):
+            problems.add(str(meta_path), f"article id {article.id!r} is used twice", field="id")
+            continue
+        articles.append(article)
+    return articles
+
+
+def _load_article(meta_path: Path, problems: _Collector) -> Article | None:
     try:
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
@@ -225,16 +239,38 @@ def _load_article(seeds_dir: Path, problems: _Collector) -> Article | None:
     if not isinstance(meta, dict) or not all(_is_text(meta.get(k)) for k in ("id", "title", "file")):
         problems.add(str(meta_path), "article metadata needs text fields id, title and file")
         return None
-    text_path = seeds_dir / meta["file"]
+    text_path = meta_path.parent / meta["file"]
     if not text_path.is_file():
         problems.add(str(meta_path), f"article file {meta['file']!r} not found", field="file")
         return None
     return read_article(meta["id"], meta["title"], text_path)
 
 
-def _read_files(files: list[Path], facts_dir: Path, problems: _Collector) -> dict[str, list[tuple[str, Any]]]:
+def _articles_of_files(
+    files: list[str], file_sources: dict[str, tuple[Any, int | None]], articles: list[Article], problems: _Collector
+) -> dict[str, Article | None]:
+    """Which article each fact file quotes: its top-level `source`, or the only article there is."""
+    by_id = {article.id: article for article in articles}
+    resolved: dict[str, Article | None] = {}
+    for file in files:
+        source, line = file_sources.get(file, (None, None))
+        if source is None:
+            resolved[file] = articles[0] if len(articles) == 1 else None
+        elif isinstance(source, str) and source in by_id:
+            resolved[file] = by_id[source]
+        else:
+            known = ", ".join(sorted(by_id))
+            problems.add(file, f"'source' must be the id of an article in seeds/ ({known})", line=line, field="source")
+            resolved[file] = None
+    return resolved
+
+
+def _read_files(
+    files: list[Path], facts_dir: Path, problems: _Collector
+) -> tuple[dict[str, list[tuple[str, Any]]], dict[str, tuple[Any, int | None]]]:
     """Parse each file and group its top-level sections; structural problems are collected."""
     sections: dict[str, list[tuple[str, Any]]] = {name: [] for name in SECTIONS}
+    file_sources: dict[str, tuple[Any, int | None]] = {}
     for path in files:
         shown = _display_path(path, facts_dir)
         document = _parse_yaml(path, shown, problems)
@@ -244,6 +280,9 @@ def _read_files(files: list[Path], facts_dir: Path, problems: _Collector) -> dic
             problems.add(shown, f"the file must be a mapping of sections ({', '.join(SECTIONS)})", line=1)
             continue
         for key, value in document.items():
+            if key == "source":
+                file_sources[shown] = (value, document.key_lines.get(key))
+                continue
             if key not in SECTIONS:
                 problems.add(
                     shown,
@@ -252,7 +291,7 @@ def _read_files(files: list[Path], facts_dir: Path, problems: _Collector) -> dic
                 )
                 continue
             sections[key].append((shown, (value, document.key_lines.get(key))))
-    return sections
+    return sections, file_sources
 
 
 def _parse_yaml(path: Path, shown: str, problems: _Collector) -> Any:
@@ -333,7 +372,11 @@ def _describe(value: Any) -> str:
 
 
 def _build(
-    article: Article, sections: dict[str, list[tuple[str, Any]]], files: list[str], problems: _Collector
+    articles: list[Article],
+    file_articles: dict[str, Article | None],
+    sections: dict[str, list[tuple[str, Any]]],
+    files: list[str],
+    problems: _Collector,
 ) -> FactBase:
     intents = _build_intents(sections["intents"], problems)
     fillers = _build_fillers(sections["fillers"], problems)
@@ -345,6 +388,20 @@ def _build(
     terms: list[Term] = []
     facts: list[Fact] = []
     sources: list[_Record] = []
+    unsourced: set[str] = set()
+
+    def article_of(record: _Record) -> Article | None:
+        article = file_articles.get(record.file)
+        if article is None and len(articles) > 1 and record.file not in unsourced:
+            unsourced.add(record.file)
+            problems.add(
+                record.file,
+                "several articles are loaded: say which one this file quotes with a top-level 'source: <article id>'",
+                line=1,
+                field="source",
+            )
+        return article
+
     people: list[Person] = []
     countries: list[Country] = []
 
@@ -365,6 +422,9 @@ def _build(
         terms.append(
             Term(record.id, "person", record.data["name"], _aliases(record), part_of=record.data.get("part_of"))
         )
+        article = article_of(record)
+        if article is None:
+            continue
         fact = _person_fact(record, article)
         people.append(Person(record.id, record.data["name"], record.data["role"], _aliases(record), fact.id))
         facts.append(fact)
@@ -373,7 +433,8 @@ def _build(
         terms.append(
             Term(record.id, "country", record.data["name"], _aliases(record), part_of=record.data.get("part_of"))
         )
-        fact = _status_fact(record, article, problems)
+        article = article_of(record) if "status" in record.data else None
+        fact = _status_fact(record, article, problems) if article is not None else None
         countries.append(
             Country(
                 record.id, record.data["name"], _aliases(record), record.data.get("status"), fact.id if fact else None
@@ -383,8 +444,10 @@ def _build(
             facts.append(fact)
             sources.append(record)
     for record in records["facts"]:
-        facts.append(_plain_fact(record, article))
-        sources.append(record)
+        article = article_of(record)
+        if article is not None:
+            facts.append(_plain_fact(record, article))
+            sources.append(record)
 
     _check_unique(records, [r for rs in records.values() for r in rs], problems)
     term_ids = {t.id for t in terms}
@@ -392,10 +455,11 @@ def _build(
         parent = record.data.get("part_of")
         if parent is not None and parent not in term_ids:
             problems.at(record, "part_of", f"refers to {parent!r}, which no entity, person or country defines")
+    by_id = {article.id: article for article in articles}
     for fact, record in zip(facts, sources, strict=True):
-        _check_fact(fact, record, article, term_ids, intents, problems)
+        _check_fact(fact, record, by_id[fact.source], term_ids, intents, problems)
     return FactBase(
-        article=article,
+        articles=tuple(articles),
         facts=tuple(facts),
         terms=tuple(terms),
         people=tuple(people),

@@ -310,13 +310,14 @@ class Matcher:
 
     # --- answering ------------------------------------------------------------------------
 
-    def ask(self, question: str, previous: Reading | None = None) -> Answer:
+    def ask(self, question: str, previous: Reading | None = None, source: str | None = None) -> Answer:
         """Answer a question; with `previous`, the same asker's last question, a follow-up
-        such as "what did she say?" or "and Xi?" is read in its light."""
+        such as "what did she say?" or "and Xi?" is read in its light; with `source`, only
+        that article's facts can answer."""
         reading = self.read(question)
         if previous is not None:
             reading = self.follow_up(reading, previous)
-        return self.answer(reading)
+        return self.answer(reading, source)
 
     def follow_up(self, reading: Reading, previous: Reading) -> Reading:
         """The question as it is meant after `previous`.
@@ -351,16 +352,18 @@ class Matcher:
         term = self._terms.get(token)
         return term is not None and term.kind != "concept" and term.id not in self._background
 
-    def answer(self, reading: Reading) -> Answer:
+    def answer(self, reading: Reading, source: str | None = None) -> Answer:
         question = reading.text
         ranked = self.rank(reading)
+        if source is not None:
+            ranked = [(fact, score) for fact, score in ranked if fact.source == source]
         tuning = self.tuning
         if ranked and ranked[0][1] >= tuning.answer_threshold:
             fact, score = ranked[0]
             return answer_with(fact, question, score)
         suggested = [fact for fact, score in ranked[: tuning.max_suggestions] if score >= tuning.suggestion_floor]
         if not suggested:
-            suggested = self.default_suggestions()
+            suggested = self.default_suggestions(source)
         best = ranked[0][1] if ranked else 0.0
         return Answer(
             question=question,
@@ -389,9 +392,11 @@ class Matcher:
         match = process.extractOne(" ".join(words), list(choices), scorer=fuzz.WRatio, score_cutoff=85)
         return choices[match[0]] if match else None
 
-    def default_suggestions(self) -> list[Fact]:
-        """Facts offered when nothing is even close: the first few of the base."""
-        return [f for f in self.base.facts if f.kind == "fact"][: self.tuning.max_suggestions]
+    def default_suggestions(self, source: str | None = None) -> list[Fact]:
+        """Facts offered when nothing is even close: the first few of the base (or article)."""
+        offered = [f for f in self.base.facts if source in (None, f.source)]
+        plain = [f for f in offered if f.kind == "fact"] or offered
+        return plain[: self.tuning.max_suggestions]
 
     def rank(self, reading: Reading) -> list[tuple[Fact, float]]:
         """Every fact with its score for this reading, best first (one entry per fact)."""

@@ -75,7 +75,7 @@ class FactService:
             self.conversations.clear()
         return diff_bases(previous.base if previous else None, base)
 
-    def ask(self, question: str, asker: Hashable | None = None) -> Answer:
+    def ask(self, question: str, asker: Hashable | None = None, source: str | None = None) -> Answer:
         """Answer `question`; with `asker`, read it as a possible follow-up of that asker's last
         question (within the memory's time limit) and remember it for the next one."""
         matcher = self.matcher
@@ -85,7 +85,7 @@ class FactService:
             if previous is not None:
                 reading = matcher.follow_up(reading, previous)
             self.conversations.remember(asker, reading)
-        return matcher.answer(reading)
+        return matcher.answer(reading, source)
 
 
 def diff_bases(old: FactBase | None, new: FactBase) -> ReloadReport:

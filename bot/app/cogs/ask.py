@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.app import limits
 from bot.app.client import SummitBot
+from bot.app.embeds import sources_embed
 from bot.app.views import answer_message
 from bot.core import Answer
 
@@ -33,10 +34,16 @@ class Ask(commands.Cog):
         )
 
     @app_commands.command(name="ask", description="Ask a question about the SCO summit article")
-    @app_commands.describe(question="For example: when did Xi arrive?")
+    @app_commands.describe(question="For example: when did Xi arrive?", source="Only this article (see /sources)")
     @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
-    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]) -> None:
-        answer = self.bot.facts.ask(question_text(question), asker=(interaction.channel_id, interaction.user.id))
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, 1000],
+        source: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        asker = (interaction.channel_id, interaction.user.id)
+        answer = self.bot.facts.ask(question_text(question), asker=asker, source=source)
         await interaction.response.send_message(**answer_message(answer, self.bot.facts.base))
         await self._remember_if_declined(answer, interaction.guild_id, interaction.channel_id)
 
@@ -44,6 +51,22 @@ class Ask(commands.Cog):
     async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         titles = self.bot.facts.matcher.suggest(current[:200], limit=limits.MAX_CHOICES)
         return [app_commands.Choice(name=limits.clip(t, limits.CHOICE_NAME), value=limits.clip(t, 100)) for t in titles]
+
+    @ask.autocomplete("source")
+    async def source_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.casefold()
+        articles = [a for a in self.bot.facts.base.articles if needle in a.title.casefold() or needle in a.id]
+        return [
+            app_commands.Choice(name=limits.clip(a.title, limits.CHOICE_NAME), value=a.id)
+            for a in articles[: limits.MAX_CHOICES]
+        ]
+
+    @app_commands.command(name="sources", description="The articles the bot answers from")
+    @app_commands.checks.dynamic_cooldown(ask_cooldown, key=lambda i: i.user.id)
+    async def sources(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=sources_embed(self.bot.facts.base))
 
     @commands.Cog.listener("on_message")
     async def answer_mention(self, message: discord.Message) -> None:
