@@ -45,8 +45,12 @@ class LocatedDict(dict):
     key_lines: dict[Any, int]
 
 
-class _LocatingLoader(yaml.SafeLoader):
-    """yaml.SafeLoader whose mappings are LocatedDicts and which refuses duplicate keys."""
+# libyaml's C parser when PyYAML has it (several times faster on a large base); same results.
+_SafeLoaderBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LocatingLoader(_SafeLoaderBase):  # type: ignore[misc, valid-type]
+    """A safe YAML loader whose mappings are LocatedDicts and which refuses duplicate keys."""
 
 
 def _construct_located_mapping(loader: _LocatingLoader, node: yaml.MappingNode):
