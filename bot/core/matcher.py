@@ -69,6 +69,17 @@ class Tuning:
     max_suggestions: int = 3
 
 
+class PhraseTable(dict[tuple[str, ...], tuple[str, ...]]):
+    """Phrases (tuples of words) and what each stands for, with the longest phrase that starts
+    with each word, so that a scan skips at once the many words that start no phrase."""
+
+    def __init__(self, phrases: Mapping[tuple[str, ...], tuple[str, ...]]) -> None:
+        super().__init__(phrases)
+        self.reach: dict[str, int] = {}
+        for phrase in self:
+            self.reach[phrase[0]] = max(len(phrase), self.reach.get(phrase[0], 0))
+
+
 @dataclass(frozen=True)
 class Reading:
     """A question as the matcher understands it."""
@@ -101,12 +112,14 @@ class Matcher:
         self._alias_choices: dict[str, Term] = {}
         self._background: set[str] = set()
         self._build_lexicon(base.terms)
-        self._fillers: dict[tuple[str, ...], tuple[str, ...]] = {
-            tuple(normalize(f).split()): () for f in base.fillers if normalize(f)
-        }
-        self._synonyms = {
-            tuple(normalize(word).split()): tuple(normalize(meaning).split()) for word, meaning in base.synonyms.items()
-        }
+        self._alias_tokens = PhraseTable(self._alias_tokens)
+        self._fillers = PhraseTable({tuple(normalize(f).split()): () for f in base.fillers if normalize(f)})
+        self._synonyms = PhraseTable(
+            {
+                tuple(normalize(word).split()): tuple(normalize(meaning).split())
+                for word, meaning in base.synonyms.items()
+            }
+        )
         self._parents = {t.id: t.part_of for t in base.terms if t.part_of}
         self._kinds = {t.id: t.kind for t in base.terms}
         self._background_tokens = frozenset(self.term_token(t) for t in self._background)
@@ -114,9 +127,7 @@ class Matcher:
         self._vocabulary_list = sorted(self._vocabulary)
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
-        self._max_span = max(len(k) for k in [*self._alias_tokens, *self._fillers, *self._synonyms, ("",)])
-        self._intent_cues = self._build_intent_cues(base.intents)
-        self._max_span = max(self._max_span, *(len(k) for k in self._intent_cues))
+        self._intent_cues = PhraseTable(self._build_intent_cues(base.intents))
         self._phrasings: list[_Phrasing] = []
         self._fact_terms: list[frozenset[str]] = []
         self._fact_core: list[frozenset[str]] = []
@@ -279,7 +290,7 @@ class Matcher:
     def _fold_terms(self, words: Sequence[str]) -> list[str]:
         return self._replace_phrases(words, self._alias_tokens)
 
-    def _replace_phrases(self, words: Sequence[str], table: Mapping[tuple[str, ...], tuple[str, ...]]) -> list[str]:
+    def _replace_phrases(self, words: Sequence[str], table: PhraseTable) -> list[str]:
         """Scan left to right; where a phrase of `table` starts (the longest one), put its
         replacement instead (a synonym, a term token, an intent token, or nothing for filler)."""
         result: list[str] = []
@@ -294,8 +305,9 @@ class Matcher:
                 i += 1
         return result
 
-    def _longest(self, words: Sequence[str], start: int, table: dict | set) -> int:
-        for span in range(min(self._max_span, len(words) - start), 0, -1):
+    @staticmethod
+    def _longest(words: Sequence[str], start: int, table: PhraseTable) -> int:
+        for span in range(min(table.reach.get(words[start], 0), len(words) - start), 0, -1):
             if tuple(words[start : start + span]) in table:
                 return span
         return 0
