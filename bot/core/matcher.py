@@ -64,6 +64,7 @@ class Tuning:
     uncovered_word_penalty: float = 20.0
     passage_weight: float = 0.85
     text_floor: float = 30.0
+    shortlist_size: int = 3000
     answer_threshold: float = 76.0
     suggestion_floor: float = 35.0
     max_suggestions: int = 3
@@ -461,10 +462,17 @@ class Matcher:
         return candidates
 
     def _shortlist(self, words: frozenset[str]) -> list[int]:
-        """The phrasings that share at least one word with the question: only these can score."""
+        """The phrasings that share a word with the question: only these can score.
+
+        Rarest words first, and a common word only while the list is still short, so a large
+        base does not hand rapidfuzz half its phrasings because the question says "arrive".
+        """
         found: set[int] = set()
-        for word in words:
-            found |= self._postings.get(word, frozenset())
+        limit = self.tuning.shortlist_size
+        for postings in sorted((self._postings.get(word, frozenset()) for word in words), key=len):
+            if found and len(found) + len(postings) > limit:
+                break
+            found |= postings
         return sorted(found)
 
     def _intent_fit(self, asked: frozenset[str], offered: frozenset[str]) -> float:
