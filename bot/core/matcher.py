@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.answer import Answer
 from bot.core.factbase import Fact, FactBase, Term
+from bot.core.spelling import Speller
 from bot.core.stopwords import STOPWORDS
 from bot.core.text import normalize
 
@@ -125,7 +126,7 @@ class Matcher:
         self._kinds = {t.id: t.kind for t in base.terms}
         self._background_tokens = frozenset(self.term_token(t) for t in self._background)
         self._vocabulary = self._build_vocabulary(base)
-        self._vocabulary_list = sorted(self._vocabulary)
+        self._speller = Speller(self._vocabulary)
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
         self._intent_cues = PhraseTable(self._build_intent_cues(base.intents))
@@ -281,9 +282,7 @@ class Matcher:
 
         Short words need to be closer: one slip in five letters is a typo, in three a new word.
         """
-        cutoff = 86.0 if len(word) <= 6 else 80.0
-        match = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return match[0] if match else word
+        return self._speller.correct(word, cutoff=86.0 if len(word) <= 6 else 80.0) or word
 
     def _drop_fillers(self, words: Sequence[str]) -> list[str]:
         return self._replace_phrases(words, self._fillers)

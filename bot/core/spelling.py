@@ -1,0 +1,38 @@
+"""Correcting a misspelt word to a word the fact base knows, fast however large the vocabulary.
+
+Candidates come from a deletion index (the idea behind SymSpell): a word and a one-slip typo of
+it share a form with at most one letter deleted (a letter dropped, added, changed or swapped),
+so they are found with a few dictionary lookups. rapidfuzz's ratio then picks the closest. A
+small vocabulary is also scanned whole for typos further off, which the index does not reach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+FULL_SCAN_LIMIT = 20_000
+
+
+def deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Speller:
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self.vocabulary = sorted(set(vocabulary))
+        self._by_form: dict[str, set[str]] = {}
+        for word in self.vocabulary:
+            for form in {word, *deletions(word)}:
+                self._by_form.setdefault(form, set()).add(word)
+
+    def correct(self, word: str, cutoff: float) -> str | None:
+        """The known word closest to `word` with a ratio of at least `cutoff`, or None."""
+        candidates: set[str] = set()
+        for form in {word, *deletions(word)}:
+            candidates |= self._by_form.get(form, set())
+        match = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff) if candidates else None
+        if match is None and len(self.vocabulary) <= FULL_SCAN_LIMIT:
+            match = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return match[0] if match else None
