@@ -65,7 +65,7 @@ class Tuning:
     uncovered_word_penalty: float = 20.0
     passage_weight: float = 0.85
     text_floor: float = 30.0
-    shortlist_size: int = 3000
+    shortlist_size: int = 1000
     answer_threshold: float = 76.0
     suggestion_floor: float = 35.0
     max_suggestions: int = 3
@@ -124,6 +124,10 @@ class Matcher:
         )
         self._parents = {t.id: t.part_of for t in base.terms if t.part_of}
         self._kinds = {t.id: t.kind for t in base.terms}
+        self._all_descendants: dict[str, set[str]] = {}
+        for child in self._parents:
+            for ancestor in self._ancestors(child):
+                self._all_descendants.setdefault(ancestor, set()).add(child)
         self._background_tokens = frozenset(self.term_token(t) for t in self._background)
         self._vocabulary = self._build_vocabulary(base)
         self._speller = Speller(self._vocabulary)
@@ -231,11 +235,10 @@ class Matcher:
         return frozenset(related | self._descendants(related, people=False))
 
     def _descendants(self, term_ids: set[str] | frozenset[str], people: bool) -> set[str]:
-        return {
-            child
-            for child in self._parents
-            if (people or self._kinds.get(child) != "person") and self._ancestors(child) & term_ids
-        }
+        found: set[str] = set()
+        for term_id in term_ids:
+            found |= self._all_descendants.get(term_id, set())
+        return found if people else {t for t in found if self._kinds.get(t) != "person"}
 
     def _ancestors(self, term_id: str) -> set[str]:
         found: set[str] = set()
@@ -366,9 +369,10 @@ class Matcher:
 
     def answer(self, reading: Reading, source: str | None = None) -> Answer:
         question = reading.text
-        ranked = self.rank(reading)
-        if source is not None:
-            ranked = [(fact, score) for fact, score in ranked if fact.source == source]
+        if source is None:
+            ranked = self.rank(reading, limit=self.tuning.max_suggestions)
+        else:
+            ranked = [(fact, score) for fact, score in self.rank(reading) if fact.source == source]
         tuning = self.tuning
         if ranked and ranked[0][1] >= tuning.answer_threshold:
             fact, score = ranked[0]
@@ -387,7 +391,7 @@ class Matcher:
 
     def suggest(self, partial: str, limit: int = 25) -> list[str]:
         """Questions to offer while someone is still typing, ranked the way `ask` ranks them."""
-        ranked = self.rank(self.read(partial)) if partial.strip() else []
+        ranked = self.rank(self.read(partial), limit=limit) if partial.strip() else []
         titles = [fact.title for fact, _ in ranked]
         if not titles:
             titles = [fact.title for fact in self.base.facts]
@@ -410,12 +414,13 @@ class Matcher:
         plain = [f for f in offered if f.kind == "fact"] or offered
         return plain[: self.tuning.max_suggestions]
 
-    def rank(self, reading: Reading) -> list[tuple[Fact, float]]:
-        """Every fact with its score for this reading, best first (one entry per fact)."""
-        return [(self.base.facts[c.fact_index], c.total) for c in self.candidates(reading)]
+    def rank(self, reading: Reading, limit: int | None = None) -> list[tuple[Fact, float]]:
+        """Facts with their scores for this reading, best first (one entry per fact)."""
+        return [(self.base.facts[c.fact_index], c.total) for c in self.candidates(reading, limit)]
 
-    def candidates(self, reading: Reading) -> list[Candidate]:
-        """Every fact's score with its parts, best first; empty when the question says nothing."""
+    def candidates(self, reading: Reading, limit: int | None = None) -> list[Candidate]:
+        """The facts' scores with their parts, best first (only the best `limit` when given);
+        empty when the question says nothing."""
         if not reading.content:
             return []
         tuning = self.tuning
@@ -442,23 +447,32 @@ class Matcher:
             if previous is None or text + intent > previous[0] + previous[1]:
                 best[phrasing.fact_index] = (text, intent)
         named = reading.entities - self._background
+        named_ancestors = frozenset().union(*(self._ancestors(n) for n in named)) if named else frozenset()
         unknown = -tuning.unknown_word_penalty * len(reading.unknown_words)
         telling = reading.informative - self._background_tokens
-        candidates = []
-        for index, (text, intent) in best.items():
+        candidates: list[Candidate] = []
+        # Entity fit adds at most the named bonus and coverage only takes away, so text + intent +
+        # bonus bounds a fact's total: once it falls below the `limit`-th best total so far, no
+        # fact further down the list can enter the top `limit`.
+        for index, (text, intent) in sorted(best.items(), key=lambda item: -sum(item[1])):
+            if limit is not None and len(candidates) >= limit:
+                candidates.sort(key=lambda c: c.total, reverse=True)
+                del candidates[limit:]
+                if text + intent + tuning.named_bonus + unknown < candidates[-1].total:
+                    break
             uncovered = len(telling - self._fact_words[index])
             candidates.append(
                 Candidate(
                     fact_index=index,
                     text=text,
                     intent=intent,
-                    entity=self._entity_fit(index, named),
+                    entity=self._entity_fit(index, named, named_ancestors),
                     coverage=-tuning.uncovered_word_penalty * uncovered,
                     unknown=unknown,
                 )
             )
         candidates.sort(key=lambda c: c.total, reverse=True)
-        return candidates
+        return candidates if limit is None else candidates[:limit]
 
     def _shortlist(self, words: frozenset[str]) -> list[int]:
         """The phrasings that share a word with the question: only these can score.
@@ -481,7 +495,7 @@ class Matcher:
             return -self.tuning.intent_penalty
         return 0.0
 
-    def _entity_fit(self, index: int, named: frozenset[str]) -> float:
+    def _entity_fit(self, index: int, named: frozenset[str], named_ancestors: frozenset[str]) -> float:
         """Reward a fact about what the question names; punish one that ignores part of it.
 
         A fact about someone else counts against it only when the question names somebody: a
@@ -496,7 +510,7 @@ class Matcher:
         core = self._fact_core[index]
         if core & named:
             fit += tuning.named_bonus
-        elif self._fact_core_parents[index] & named or any(self._ancestors(n) & core for n in named):
+        elif self._fact_core_parents[index] & named or named_ancestors & core:
             fit += tuning.named_bonus / 2
         elif core and named:
             fit -= tuning.unnamed_penalty
