@@ -16,6 +16,7 @@ suggests the closest questions it can answer.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -64,7 +65,7 @@ class Tuning:
     unknown_word_penalty: float = 25.0
     uncovered_word_penalty: float = 20.0
     passage_weight: float = 0.85
-    text_floor: float = 30.0
+    text_floor: float = 45.0
     shortlist_size: int = 1000
     answer_threshold: float = 76.0
     suggestion_floor: float = 35.0
@@ -451,26 +452,29 @@ class Matcher:
         unknown = -tuning.unknown_word_penalty * len(reading.unknown_words)
         telling = reading.informative - self._background_tokens
         candidates: list[Candidate] = []
+        top_totals: list[float] = []  # a min-heap of the best `limit` totals so far
         # Entity fit adds at most the named bonus and coverage only takes away, so text + intent +
         # bonus bounds a fact's total: once it falls below the `limit`-th best total so far, no
         # fact further down the list can enter the top `limit`.
         for index, (text, intent) in sorted(best.items(), key=lambda item: -sum(item[1])):
-            if limit is not None and len(candidates) >= limit:
-                candidates.sort(key=lambda c: c.total, reverse=True)
-                del candidates[limit:]
-                if text + intent + tuning.named_bonus + unknown < candidates[-1].total:
-                    break
+            bound = text + intent + tuning.named_bonus + unknown
+            if limit is not None and len(top_totals) >= limit and bound < top_totals[0]:
+                break
             uncovered = len(telling - self._fact_words[index])
-            candidates.append(
-                Candidate(
-                    fact_index=index,
-                    text=text,
-                    intent=intent,
-                    entity=self._entity_fit(index, named, named_ancestors),
-                    coverage=-tuning.uncovered_word_penalty * uncovered,
-                    unknown=unknown,
-                )
+            candidate = Candidate(
+                fact_index=index,
+                text=text,
+                intent=intent,
+                entity=self._entity_fit(index, named, named_ancestors),
+                coverage=-tuning.uncovered_word_penalty * uncovered,
+                unknown=unknown,
             )
+            candidates.append(candidate)
+            if limit is not None:
+                if len(top_totals) < limit:
+                    heapq.heappush(top_totals, candidate.total)
+                else:
+                    heapq.heappushpop(top_totals, candidate.total)
         candidates.sort(key=lambda c: c.total, reverse=True)
         return candidates if limit is None else candidates[:limit]
 
