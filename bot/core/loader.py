@@ -601,9 +601,12 @@ def _plain_fact(record: _Record, article: Article) -> Fact:
 def _check_unique(records: dict[str, list[_Record]], all_records: Iterable[_Record], problems: _Collector) -> None:
     """Ids are one namespace across files, so a reference can never be ambiguous."""
     seen: dict[str, _Record] = {}
-    generated = {f"who-{r.id}": r for r in records["people"]} | {f"status-{r.id}": r for r in records["countries"]}
+    generated: dict[int, list[str]] = {}
+    for prefix, section in (("who", "people"), ("status", "countries")):
+        for record in records[section]:
+            generated.setdefault(id(record), []).append(f"{prefix}-{record.id}")
     for record in all_records:
-        for key in (record.id, *([k for k, r in generated.items() if r is record])):
+        for key in (record.id, *generated.get(id(record), ())):
             if key in seen:
                 first = seen[key]
                 problems.at(record, "id", f"duplicate id {key!r}; first defined at {first.file}:{first.line_of('id')}")

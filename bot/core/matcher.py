@@ -298,9 +298,10 @@ class Matcher:
         """Scan left to right; where a phrase of `table` starts (the longest one), put its
         replacement instead (a synonym, a term token, an intent token, or nothing for filler)."""
         result: list[str] = []
-        i = 0
-        while i < len(words):
-            span = self._longest(words, i, table)
+        reach = table.reach
+        i, count = 0, len(words)
+        while i < count:
+            span = self._longest(words, i, table) if words[i] in reach else 0
             if span:
                 result.extend(table[tuple(words[i : i + span])])
                 i += span

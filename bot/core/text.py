@@ -18,9 +18,10 @@ def normalize(text: str) -> str:
     "Xi's arrival?!" and "xi  arrival" both become "xi arrival"; "Türkiye" becomes "turkiye".
     Possessive "'s" is dropped so that an alias matches in "Putin's" too.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = without_marks.casefold().translate(_APOSTROPHES)
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = text.casefold().translate(_APOSTROPHES)
     folded = _POSSESSIVE.sub("", folded)
     folded = _APOSTROPHE_IN_WORD.sub("", folded)
     return _NOT_WORD.sub(" ", folded).strip()
