@@ -1,0 +1,356 @@
+"""How the matcher scales with the size of the fact base (1,000 / 10,000 / 100,000 facts).
+
+For each size, a synthetic base is generated with benchmarks/generate_facts.py (cached under
+/tmp) and measured in a subprocess of its own, so that memory peaks do not accumulate:
+
+* load time: `load_fact_base` and `Matcher(base)`, separately;
+* peak RSS (ru_maxrss) after loading, after building the matcher, and at the end;
+* answer time per question (median, p99) and questions per second on one core;
+* accuracy on the generated questions: in scope answered right, out of scope declined;
+* the same for the plain approach, `process.extractOne(normalize(q), phrasings, WRatio)`, and the
+  speed ratio between the two.
+
+Prints figures; asserts nothing. Every phase has a time budget: answering stops after
+--answer-budget seconds and says how many questions it got through, and a size whose load and
+build do not finish within --load-timeout is reported with the figures it got.
+
+    python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--questions 500]
+    python benchmarks/bench_scale.py --sizes 10000 --profile   # cProfile of load, build, answering
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import io
+import json
+import pstats
+import queue
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate_facts import generate  # noqa: E402
+from rapidfuzz import fuzz, process  # noqa: E402
+
+from bot.core import Matcher, load_fact_base  # noqa: E402
+from bot.core.evaluation import LabelledQuestion, load_questions  # noqa: E402
+from bot.core.text import normalize  # noqa: E402
+
+PLAIN_CUTOFF = 80  # as in benchmarks/bench_answer.py
+CACHE = Path(tempfile.gettempdir()) / "summitbot-scale"
+GENERATED_QUESTIONS = 1000
+REPORT_EVERY = 2.0  # seconds between progress events from the child
+
+
+# --- the child: measures one size ---------------------------------------------------------
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def emit(event: str, **values: Any) -> None:
+    print(json.dumps({"event": event, "rss_mb": round(peak_rss_mb(), 1), **values}), flush=True)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def run_questions(
+    name: str,
+    answer: Callable[[str], str | None],
+    questions: list[LabelledQuestion],
+    budget: float,
+    profiler: cProfile.Profile | None = None,
+) -> None:
+    """Answer each question once, timing it; stop when the budget is spent. Reports as it goes."""
+    timings: list[float] = []
+    right = in_scope = declined = out_of_scope = 0
+    started = last_report = time.perf_counter()
+
+    def report(final: bool) -> None:
+        emit(
+            name,
+            final=final,
+            done=len(timings),
+            total=len(questions),
+            elapsed=time.perf_counter() - started,
+            busy=sum(timings),
+            median=statistics.median(timings) if timings else None,
+            p99=percentile(timings, 0.99) if timings else None,
+            worst=max(timings) if timings else None,
+            right=right,
+            in_scope=in_scope,
+            declined=declined,
+            out_of_scope=out_of_scope,
+        )
+
+    for labelled in questions:
+        if profiler:
+            profiler.enable()
+        before = time.perf_counter()
+        got = answer(labelled.question)
+        after = time.perf_counter()
+        if profiler:
+            profiler.disable()
+        timings.append(after - before)
+        if labelled.in_scope:
+            in_scope += 1
+            right += got is not None and got in labelled.expected
+        else:
+            out_of_scope += 1
+            declined += got is None
+        if after - started > budget:
+            break
+        if after - last_report > REPORT_EVERY:
+            report(final=False)
+            last_report = after
+    report(final=True)
+
+
+def profile_text(profiler: cProfile.Profile, label: str, top: int) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.strip_dirs()
+    out.write(f"--- {label}: top {top} by own time ---\n")
+    stats.sort_stats("tottime").print_stats(top)
+    out.write(f"--- {label}: top {top} by cumulative time ---\n")
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def child(directory: Path, n_questions: int, budget: float, plain_budget: float, profile: bool) -> None:
+    top = 15
+    profiler = cProfile.Profile() if profile else None
+
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    base = load_fact_base(directory / "facts", directory / "seeds")
+    if profiler:
+        profiler.disable()
+        emit("profile", text=profile_text(profiler, "load_fact_base", top))
+        profiler = cProfile.Profile()
+    emit("loaded", seconds=time.perf_counter() - started, facts=len(base.facts), terms=len(base.terms))
+
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    matcher = Matcher(base)
+    if profiler:
+        profiler.disable()
+        emit("profile", text=profile_text(profiler, "Matcher(base)", top))
+        profiler = cProfile.Profile()
+    emit(
+        "built",
+        seconds=time.perf_counter() - started,
+        phrasings=len(matcher._phrasings),
+        vocabulary=len(matcher._vocabulary),
+    )
+
+    labelled = load_questions(directory / "questions.yaml", ["generated"])[:n_questions]
+
+    def ours(question: str) -> str | None:
+        got = matcher.ask(question)
+        return got.fact_id if got.answered else None
+
+    run_questions("ours", ours, labelled, budget, profiler)
+    if profiler:
+        emit("profile", text=profile_text(profiler, "Matcher.ask", top))
+
+    started = time.perf_counter()
+    phrasings = [normalize(q) for fact in base.facts for q in fact.questions]
+    owners = [fact.id for fact in base.facts for _ in fact.questions]
+    emit("plain-built", seconds=time.perf_counter() - started, phrasings=len(phrasings))
+
+    def plain(question: str) -> str | None:
+        best = process.extractOne(normalize(question), phrasings, scorer=fuzz.WRatio, score_cutoff=PLAIN_CUTOFF)
+        return owners[best[2]] if best else None
+
+    if not profile:
+        run_questions("plain", plain, labelled, plain_budget)
+    emit("done")
+
+
+# --- the parent: generates, runs a child per size, prints -------------------------------------
+
+
+def ensure_generated(size: int, seed: int, cache: Path) -> tuple[Path, str]:
+    directory = cache / f"facts-{size}-seed{seed}"
+    stamp = directory / "generated.json"
+    wanted = {"facts": size, "seed": seed, "questions": GENERATED_QUESTIONS, "generator": generator_version()}
+    if stamp.is_file():
+        try:
+            if json.loads(stamp.read_text())["params"] == wanted:
+                return directory, "cached"
+        except (ValueError, KeyError):
+            pass
+    started = time.perf_counter()
+    summary = generate(directory, size, seed, GENERATED_QUESTIONS)
+    elapsed = time.perf_counter() - started
+    stamp.write_text(json.dumps({"params": wanted, "summary": summary}))
+    return directory, f"generated in {elapsed:.1f} s"
+
+
+def generator_version() -> str:
+    """Changes when generate_facts.py does, so an edited generator does not reuse a stale cache."""
+    return hashlib.sha256((ROOT / "benchmarks" / "generate_facts.py").read_bytes()).hexdigest()[:16]
+
+
+def run_child(args: argparse.Namespace, directory: Path) -> tuple[dict[str, dict[str, Any]], list[str], str | None]:
+    """Run the child for one size; returns its last event of each kind, profiles, and why it stopped early."""
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        str(directory),
+        "--questions",
+        str(args.questions),
+        "--answer-budget",
+        str(args.answer_budget),
+        "--plain-budget",
+        str(args.plain_budget),
+    ]
+    if args.profile:
+        command.append("--profile")
+    events: dict[str, dict[str, Any]] = {}
+    profiles: list[str] = []
+    lines: queue.Queue[str | None] = queue.Queue()
+    with tempfile.TemporaryFile("w+") as errors:
+        child_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True, cwd=ROOT)
+
+        def pump() -> None:
+            assert child_process.stdout is not None
+            for line in child_process.stdout:
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        deadline = time.monotonic() + args.load_timeout
+        stopped: str | None = None
+        while True:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                phase = "building the matcher" if "loaded" in events else "loading the fact base"
+                if "built" in events:
+                    phase = "answering"
+                stopped = f"gave up after the time limit while {phase}"
+                child_process.kill()
+                break
+            if line is None:
+                break
+            event = json.loads(line)
+            if event["event"] == "profile":
+                profiles.append(event["text"])
+                continue
+            events[event["event"]] = event
+            if event["event"] == "built":
+                # Answering has its own budgets; allow for them and for one slow question.
+                deadline = time.monotonic() + args.answer_budget + args.plain_budget + 300
+        child_process.wait()
+        if stopped is None and child_process.returncode != 0:
+            errors.seek(0)
+            tail = errors.read()[-2000:]
+            stopped = f"the measuring process failed (exit {child_process.returncode}):\n{tail}"
+    return events, profiles, stopped
+
+
+def answer_lines(label: str, figures: dict[str, Any] | None) -> list[str]:
+    if not figures or not figures["done"]:
+        return [f"{label}: no question answered"]
+    done, total = figures["done"], figures["total"]
+    rate = done / figures["busy"] if figures["busy"] else float("inf")
+    partial = "" if done == total else f" (stopped by the time budget after {figures['elapsed']:.0f} s)"
+    lines = [
+        f"{label}: {done}/{total} questions{partial}",
+        f"  answer time: median {figures['median'] * 1e3:.2f} ms, p99 {figures['p99'] * 1e3:.2f} ms, "
+        f"worst {figures['worst'] * 1e3:.1f} ms; {rate:,.1f} questions/s on one core",
+    ]
+    right = figures["right"] / figures["in_scope"] if figures["in_scope"] else float("nan")
+    declined = figures["declined"] / figures["out_of_scope"] if figures["out_of_scope"] else float("nan")
+    lines.append(
+        f"  accuracy: in scope {right:.1%} right ({figures['right']}/{figures['in_scope']}), "
+        f"out of scope {declined:.1%} declined ({figures['declined']}/{figures['out_of_scope']})"
+    )
+    return lines
+
+
+def print_block(size: int, source: str, events: dict[str, dict[str, Any]], stopped: str | None) -> None:
+    print(f"=== {size:,} facts ===")
+    print(f"data: {source}")
+    loaded, built = events.get("loaded"), events.get("built")
+    if loaded:
+        print(f"load_fact_base: {loaded['seconds']:.2f} s ({loaded['facts']:,} facts, {loaded['terms']:,} terms)")
+    if built:
+        print(
+            f"Matcher(base): {built['seconds']:.2f} s ({built['phrasings']:,} phrasings incl. answers and quotes, "
+            f"vocabulary {built['vocabulary']:,} words)"
+        )
+        print(f"load + build: {loaded['seconds'] + built['seconds']:.2f} s")
+    rss = [f"{name} {events[name]['rss_mb']:,.0f} MB" for name in ("loaded", "built", "ours", "done") if name in events]
+    if rss:
+        print("peak RSS: " + ", ".join(rss).replace("ours", "after answering").replace("done", "at the end"))
+    print("\n".join(answer_lines("ours (Matcher.ask)", events.get("ours"))))
+    if "plain-built" in events:
+        print(f"plain: {events['plain-built']['phrasings']:,} phrasings (fact questions only)")
+    if "plain" in events:
+        print("\n".join(answer_lines(f"plain extractOne(WRatio >= {PLAIN_CUTOFF})", events["plain"])))
+        ours, plain = events.get("ours"), events["plain"]
+        if ours and ours["done"] and plain["done"]:
+            ratio = plain["median"] / ours["median"]
+            rates = (plain["busy"] / plain["done"]) / (ours["busy"] / ours["done"])
+            print(
+                f"speed ratio: ours is {ratio:.2f}x as fast as plain by median "
+                f"({rates:.2f}x by questions/s; above 1 means ours is faster)"
+            )
+    if stopped:
+        print(f"NOTE: {stopped}")
+    print(flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--questions", type=int, default=500, help="questions asked per size (of 1,000 generated)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where generated bases are kept (outside the repo)")
+    parser.add_argument("--answer-budget", type=float, default=120.0, help="seconds of answering per size (ours)")
+    parser.add_argument("--plain-budget", type=float, default=60.0, help="seconds of answering per size (plain)")
+    parser.add_argument("--load-timeout", type=float, default=600.0, help="seconds allowed for load + build")
+    parser.add_argument("--profile", action="store_true", help="print cProfile top functions (times inflated)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        child(args.child, args.questions, args.answer_budget, args.plain_budget, args.profile)
+        return
+    cache = args.cache.resolve()
+    if cache == ROOT or ROOT in cache.parents:
+        parser.error("--cache must be outside the repository")
+    print(f"python {sys.version.split()[0]}, {args.questions} questions per size, cache {cache}\n")
+    for size in args.sizes:
+        directory, source = ensure_generated(size, args.seed, cache)
+        events, profiles, stopped = run_child(args, directory)
+        print_block(size, source, events, stopped)
+        for text in profiles:
+            print(text)
+
+
+if __name__ == "__main__":
+    main()
