@@ -107,3 +107,13 @@ def test_core_and_cli_do_not_import_discord(module):
     code = f"import sys, {module}; sys.exit(any(m.split('.')[0] == 'discord' for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60)
     assert result.returncode == 0
+
+
+def test_answers_do_not_depend_on_hash_randomisation():
+    """Sets and dicts iterate in hash order, which changes per process; ties in scores, the
+    candidate shortlist and spelling correction must not let that order pick the answer."""
+    from bot.core.evaluation import load_questions
+
+    questions = "\n".join(q.question.replace("\n", " ") for q in load_questions(QUESTIONS_FILE)) + "\n"
+    outputs = {run("ask", "--jsonl", stdin=questions, env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1

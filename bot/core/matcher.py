@@ -144,6 +144,7 @@ class Matcher:
         for index, fact in enumerate(base.facts):
             self._index_fact(index, fact)
         self._choices = [p.content for p in self._phrasings]
+        self._default_suggestions: dict[str | None, list[Fact]] = {}
         postings: dict[str, set[int]] = {}
         for index, phrasing in enumerate(self._phrasings):
             for word in phrasing.content.split():
@@ -412,9 +413,11 @@ class Matcher:
 
     def default_suggestions(self, source: str | None = None) -> list[Fact]:
         """Facts offered when nothing is even close: the first few of the base (or article)."""
-        offered = [f for f in self.base.facts if source in (None, f.source)]
-        plain = [f for f in offered if f.kind == "fact"] or offered
-        return plain[: self.tuning.max_suggestions]
+        if source not in self._default_suggestions:
+            offered = [f for f in self.base.facts if source in (None, f.source)]
+            plain = [f for f in offered if f.kind == "fact"] or offered
+            self._default_suggestions[source] = plain[: self.tuning.max_suggestions]
+        return self._default_suggestions[source]
 
     def rank(self, reading: Reading, limit: int | None = None) -> list[tuple[Fact, float]]:
         """Facts with their scores for this reading, best first (one entry per fact)."""
@@ -457,7 +460,7 @@ class Matcher:
         # Entity fit adds at most the named bonus and coverage only takes away, so text + intent +
         # bonus bounds a fact's total: once it falls below the `limit`-th best total so far, no
         # fact further down the list can enter the top `limit`.
-        for index, (text, intent) in sorted(best.items(), key=lambda item: -sum(item[1])):
+        for index, (text, intent) in sorted(best.items(), key=lambda item: (-sum(item[1]), item[0])):
             bound = text + intent + tuning.named_bonus + unknown
             if limit is not None and len(top_totals) >= limit and bound < top_totals[0]:
                 break
@@ -476,7 +479,8 @@ class Matcher:
                     heapq.heappush(top_totals, candidate.total)
                 else:
                     heapq.heappushpop(top_totals, candidate.total)
-        candidates.sort(key=lambda c: c.total, reverse=True)
+        # Ties go to the fact that comes first in the base, so an answer never depends on hashing.
+        candidates.sort(key=lambda c: (-c.total, c.fact_index))
         return candidates if limit is None else candidates[:limit]
 
     def _shortlist(self, words: frozenset[str]) -> list[int]:
@@ -487,7 +491,7 @@ class Matcher:
         """
         found: set[int] = set()
         limit = self.tuning.shortlist_size
-        for postings in sorted((self._postings.get(word, frozenset()) for word in words), key=len):
+        for postings in sorted((self._postings.get(word, frozenset()) for word in sorted(words)), key=len):
             if found and len(found) + len(postings) > limit:
                 break
             found |= postings

@@ -32,7 +32,9 @@ class Speller:
         candidates: set[str] = set()
         for form in {word, *deletions(word)}:
             candidates |= self._by_form.get(form, set())
-        match = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff) if candidates else None
+        match = (
+            process.extractOne(word, sorted(candidates), scorer=fuzz.ratio, score_cutoff=cutoff) if candidates else None
+        )
         if match is None and len(self.vocabulary) <= FULL_SCAN_LIMIT:
             match = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
         return match[0] if match else None
