@@ -320,7 +320,6 @@ while True:
 """
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_store_survives_a_kill_mid_write(db: Path):
     child = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
