@@ -77,7 +77,7 @@ class SummitBotMixin:
         log.info("ready as %s (%s), %d facts loaded", user, getattr(user, "id", "?"), len(self.facts.base.facts))
 
 
-def _options(settings: Settings) -> dict:
+def _options() -> dict:
     return {
         "command_prefix": commands.when_mentioned,
         "intents": intents(),
@@ -89,7 +89,7 @@ def _options(settings: Settings) -> dict:
 
 class SummitBot(SummitBotMixin, commands.Bot):
     def __init__(self, settings: Settings, facts: FactService) -> None:
-        super().__init__(**_options(settings))
+        super().__init__(**_options())
         self._configure(settings, facts)
 
 
@@ -98,7 +98,7 @@ class ShardedSummitBot(SummitBotMixin, commands.AutoShardedBot):
 
     def __init__(self, settings: Settings, facts: FactService) -> None:
         super().__init__(
-            shard_count=settings.shard_count, shard_ids=list(settings.shard_ids or []) or None, **_options(settings)
+            shard_count=settings.shard_count, shard_ids=list(settings.shard_ids or []) or None, **_options()
         )
         self._configure(settings, facts)
 
