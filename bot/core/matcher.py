@@ -66,7 +66,7 @@ class Tuning:
     uncovered_word_penalty: float = 20.0
     passage_weight: float = 0.85
     text_floor: float = 45.0
-    shortlist_size: int = 1000
+    shortlist_size: int = 400
     answer_threshold: float = 76.0
     suggestion_floor: float = 35.0
     max_suggestions: int = 3
