@@ -105,3 +105,25 @@ def test_a_file_that_vanishes_is_reported_not_crashed_on(fact_copy, monkeypatch)
     with pytest.raises(FactBaseError) as raised:
         service.load()
     assert any(p.file == "facts/timeline.yaml" and "cannot read" in p.message for p in raised.value.problems)
+
+
+def test_a_reload_frees_the_previous_index_without_the_cyclic_collector(fact_copy):
+    """Reloads freeze the new index out of the collector's reach, so the old one must be freed by
+    reference counting alone: no reference cycle may keep a matcher alive."""
+    import gc
+    import weakref
+
+    facts, seeds = fact_copy
+    service = FactService(facts, seeds)
+    service.load()
+    service.ask("whn did xi arive")  # fills the spelling memo too
+    old_matcher, old_base = weakref.ref(service.matcher), weakref.ref(service.base)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        service.load(by="moderator")
+        assert old_matcher() is None and old_base() is None
+    finally:
+        if enabled:
+            gc.enable()
+    assert gc.isenabled() == enabled, "the collector is switched back on after a reload"

@@ -19,7 +19,6 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -32,6 +31,8 @@ from bot.core.text import normalize
 # Words that make a question a follow-up of the asker's previous one.
 PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their"})
 CONTINUATIONS = (("and",), ("what", "about"), ("how", "about"), ("same", "for"))
+
+MAX_REMEMBERED_CORRECTIONS = 8192
 
 # Marks the start of a question, for cues that only count as its first word.
 ANCHOR = "^"
@@ -133,7 +134,7 @@ class Matcher:
         self._vocabulary = self._build_vocabulary(base)
         self._speller = Speller(self._vocabulary)
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
-        self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
+        self._corrections: dict[str, str] = {}
         self._intent_cues = PhraseTable(self._build_intent_cues(base.intents))
         self._phrasings: list[_Phrasing] = []
         self._fact_terms: list[frozenset[str]] = []
@@ -281,6 +282,16 @@ class Matcher:
 
     def _corrected(self, words: Sequence[str]) -> list[str]:
         return [w if w in self._vocabulary or len(w) < 4 or w.isdigit() else self._correct(w) for w in words]
+
+    def _correct(self, word: str) -> str:
+        """Memoised in a plain dict (an lru_cache on a bound method would make the matcher a
+        reference cycle, which only the cyclic collector could free after a reload)."""
+        corrected = self._corrections.get(word)
+        if corrected is None:
+            if len(self._corrections) >= MAX_REMEMBERED_CORRECTIONS:
+                self._corrections.clear()
+            corrected = self._corrections[word] = self._correct_uncached(word)
+        return corrected
 
     def _correct_uncached(self, word: str) -> str:
         """The closest word the fact base knows, when it is close enough to be a typo of it.

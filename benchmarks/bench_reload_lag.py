@@ -1,0 +1,76 @@
+"""How long the event loop is held while a large fact base reloads in a worker thread.
+
+The bot reloads with `asyncio.to_thread(FactService.load)`; the loop keeps running, but the
+reload is Python code that holds the GIL in turns with it. This prints how late a 5 ms timer
+fires while the reload runs (max, p99, median), beside the same probe on an idle loop.
+
+    python benchmarks/bench_reload_lag.py [--facts 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.core import FactService  # noqa: E402
+
+INTERVAL = 0.005
+
+
+async def lateness_while(work: asyncio.Future | None, seconds: float | None = None) -> list[float]:
+    lags: list[float] = []
+    deadline = time.perf_counter() + (seconds or 0)
+    while (work is not None and not work.done()) or (work is None and time.perf_counter() < deadline):
+        started = time.perf_counter()
+        await asyncio.sleep(INTERVAL)
+        lags.append(time.perf_counter() - started - INTERVAL)
+    return lags
+
+
+def describe(label: str, lags: list[float]) -> str:
+    ordered = sorted(lags)
+    p99 = ordered[round(0.99 * (len(ordered) - 1))]
+    return (
+        f"{label}: {len(lags)} samples, median {statistics.median(lags) * 1e3:.1f} ms, "
+        f"p99 {p99 * 1e3:.1f} ms, max {ordered[-1] * 1e3:.1f} ms"
+    )
+
+
+async def measure(service: FactService) -> None:
+    print(describe("idle loop", await lateness_while(None, seconds=1.0)))
+    started = time.perf_counter()
+    reload = asyncio.ensure_future(asyncio.to_thread(service.load, "benchmark"))
+    lags = await lateness_while(reload)
+    report = await reload
+    print(f"reload of {report.fact_count:,} facts in a worker thread: {time.perf_counter() - started:.1f} s")
+    print(describe("loop during the reload", lags))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facts", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "base"
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "generate_facts.py"), str(out), "--facts", str(args.facts)],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        service = FactService(out / "facts", out / "seeds")
+        service.load("startup")
+        asyncio.run(measure(service))
+
+
+if __name__ == "__main__":
+    main()
