@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import hashlib
 import io
 import json
@@ -47,6 +48,7 @@ from rapidfuzz import fuzz, process  # noqa: E402
 
 from bot.core import Matcher, load_fact_base  # noqa: E402
 from bot.core.evaluation import LabelledQuestion, load_questions  # noqa: E402
+from bot.core.service import cyclic_gc_paused  # noqa: E402
 from bot.core.text import normalize  # noqa: E402
 
 PLAIN_CUTOFF = 80  # as in benchmarks/bench_answer.py
@@ -138,6 +140,10 @@ def child(directory: Path, n_questions: int, budget: float, plain_budget: float,
     top = 15
     profiler = cProfile.Profile() if profile else None
 
+    # As FactService.load does: the cyclic collector is paused while the index is built, and the
+    # index is frozen out of its reach afterwards.
+    gc_pause = cyclic_gc_paused()
+    gc_pause.__enter__()
     started = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -152,6 +158,8 @@ def child(directory: Path, n_questions: int, budget: float, plain_budget: float,
     if profiler:
         profiler.enable()
     matcher = Matcher(base)
+    gc.freeze()
+    gc_pause.__exit__(None, None, None)
     if profiler:
         profiler.disable()
         emit("profile", text=profile_text(profiler, "Matcher(base)", top))
