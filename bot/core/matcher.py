@@ -500,13 +500,27 @@ class Matcher:
         Rarest words first, and a common word only while the list is still short, so a large
         base does not hand rapidfuzz half its phrasings because the question says "arrive".
         """
-        found: set[int] = set()
         limit = self.tuning.shortlist_size
-        for postings in sorted((self._postings.get(word, frozenset()) for word in sorted(words)), key=len):
+        lists = sorted((self._postings.get(word, frozenset()) for word in sorted(words)), key=len)
+        found: set[int] = set()
+        for postings in lists:
             if found and len(found) + len(postings) > limit:
                 break
+            if not found and len(postings) > limit:
+                return self._common_words_shortlist(lists, limit)
             found |= postings
         return sorted(found)
+
+    @staticmethod
+    def _common_words_shortlist(lists: list[frozenset[int]], limit: int) -> list[int]:
+        """When even the rarest word of a question is everywhere, the phrasings that have several
+        of its words are the telling ones; at most `limit` of them, in a fixed order."""
+        common = set(lists[0])
+        for postings in lists[1:]:
+            narrowed = common & postings
+            if narrowed:
+                common = narrowed
+        return sorted(common)[:limit]
 
     def _intent_fit(self, asked: frozenset[str], offered: frozenset[str]) -> float:
         if asked & offered - {"what"}:
