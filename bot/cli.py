@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from bot.core.store import CurationStore
 
 # The curation store's file when neither --db nor the settings name one.
-STORE_FILE = "summitbot.sqlite3"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,12 +64,14 @@ def _parser() -> argparse.ArgumentParser:
 
     gaps = commands.add_parser("gaps", help="list the questions the bot declined most often")
     gaps.add_argument("--limit", type=_positive_int, default=10, help="how many (default: 10)")
-    gaps.add_argument("--db", type=Path, help=f"curation store (default: SUMMITBOT_STORE_PATH or ./{STORE_FILE})")
+    gaps.add_argument("--db", type=Path, help="curation store (default: SUMMITBOT_STORE_PATH or var/summitbot.sqlite3)")
     gaps.set_defaults(handler=_gaps)
 
     feedback = commands.add_parser("feedback", help="list the facts whose answers people marked wrong")
     feedback.add_argument("--limit", type=_positive_int, default=10, help="how many (default: 10)")
-    feedback.add_argument("--db", type=Path, help=f"curation store (default: SUMMITBOT_STORE_PATH or ./{STORE_FILE})")
+    feedback.add_argument(
+        "--db", type=Path, help="curation store (default: SUMMITBOT_STORE_PATH or var/summitbot.sqlite3)"
+    )
     feedback.set_defaults(handler=_feedback)
     return parser
 
@@ -184,7 +185,7 @@ def _open_store(args: argparse.Namespace, settings: Settings) -> CurationStore |
     """
     from bot.core.store import CurationStore
 
-    path = args.db or getattr(settings, "store_path", None) or Path.cwd() / STORE_FILE
+    path = args.db or settings.store_path
     if not Path(path).is_file():
         print(f"summitbot {args.command}: no curation store at {path} (give one with --db)", file=sys.stderr)
         return None

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FACTS_DIR = PROJECT_ROOT / "facts"
+DEFAULT_SEEDS_DIR = PROJECT_ROOT / "seeds"
+DEFAULT_STORE_PATH = PROJECT_ROOT / "var" / "summitbot.sqlite3"
 ENV_PREFIX = "SUMMITBOT_"
 
 
@@ -39,8 +42,8 @@ class Settings:
     token: Secret = Secret("")
     moderator_role_ids: frozenset[int] = frozenset()
     dev_guild_id: int | None = None
-    facts_dir: Path = PROJECT_ROOT / "facts"
-    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    facts_dir: Path = DEFAULT_FACTS_DIR
+    seeds_dir: Path = DEFAULT_SEEDS_DIR
     log_level: str = "INFO"
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
@@ -49,7 +52,7 @@ class Settings:
     monitor_loop_lag: bool = False
     auto_reload: bool = False
     log_channel_id: int | None = None
-    store_path: Path = PROJECT_ROOT / "var" / "summitbot.sqlite3"
+    store_path: Path = DEFAULT_STORE_PATH
     retention_days: int = 90
     # Only the tests set these, to point discord.py at a loopback Discord; unset means discord.com.
     api_base: str | None = None
@@ -70,8 +73,8 @@ class Settings:
                 _int_list(get(f"{ENV_PREFIX}MODERATOR_ROLE_IDS"), f"{ENV_PREFIX}MODERATOR_ROLE_IDS")
             ),
             dev_guild_id=_optional_int(get(f"{ENV_PREFIX}DEV_GUILD_ID"), f"{ENV_PREFIX}DEV_GUILD_ID"),
-            facts_dir=_path(get(f"{ENV_PREFIX}FACTS_DIR")) or PROJECT_ROOT / "facts",
-            seeds_dir=_path(get(f"{ENV_PREFIX}SEEDS_DIR")) or PROJECT_ROOT / "seeds",
+            facts_dir=_path(get(f"{ENV_PREFIX}FACTS_DIR")) or DEFAULT_FACTS_DIR,
+            seeds_dir=_path(get(f"{ENV_PREFIX}SEEDS_DIR")) or DEFAULT_SEEDS_DIR,
             log_level=_log_level(get(f"{ENV_PREFIX}LOG_LEVEL") or "INFO"),
             shard_count=_optional_int(get(f"{ENV_PREFIX}SHARD_COUNT"), f"{ENV_PREFIX}SHARD_COUNT"),
             shard_ids=tuple(_int_list(get(f"{ENV_PREFIX}SHARD_IDS"), f"{ENV_PREFIX}SHARD_IDS")) or None,
@@ -80,7 +83,7 @@ class Settings:
             monitor_loop_lag=_flag(get(f"{ENV_PREFIX}MONITOR_LOOP_LAG")),
             auto_reload=_flag(get(f"{ENV_PREFIX}AUTO_RELOAD")),
             log_channel_id=_optional_int(get(f"{ENV_PREFIX}LOG_CHANNEL_ID"), f"{ENV_PREFIX}LOG_CHANNEL_ID"),
-            store_path=_path(get(f"{ENV_PREFIX}STORE_PATH")) or PROJECT_ROOT / "var" / "summitbot.sqlite3",
+            store_path=_path(get(f"{ENV_PREFIX}STORE_PATH")) or DEFAULT_STORE_PATH,
             retention_days=_optional_int(get(f"{ENV_PREFIX}RETENTION_DAYS"), f"{ENV_PREFIX}RETENTION_DAYS") or 90,
             api_base=get(f"{ENV_PREFIX}API_BASE") or None,
             gateway_url=get(f"{ENV_PREFIX}GATEWAY_URL") or None,

@@ -64,7 +64,7 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"su
     def __init__(self, fact_id: str, label: str = "Answer this") -> None:
         super().__init__(
             discord.ui.Button(
-                label=limits.clip(label, BUTTON_LABEL),
+                label=limits.clip(label, limits.BUTTON_LABEL),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"suggest:{fact_id}",
             )
@@ -87,9 +87,6 @@ class SuggestionButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"su
             return
         answer = answer_with(fact, fact.title)
         await interaction.response.edit_message(**answer_message(answer, facts.base))
-
-
-BUTTON_LABEL = 80
 
 
 def answer_view(answer: Answer) -> discord.ui.View | None:
