@@ -82,6 +82,8 @@ def run_questions(
 ) -> None:
     """Answer each question once, timing it; stop when the budget is spent. Reports as it goes."""
     timings: list[float] = []
+    outcomes: list[bool] = []  # per question asked: answered right (in scope) or declined (off topic)
+    scoped: list[bool] = []  # per question asked: in scope or not
     right = in_scope = declined = out_of_scope = 0
     started = last_report = time.perf_counter()
 
@@ -100,6 +102,8 @@ def run_questions(
             in_scope=in_scope,
             declined=declined,
             out_of_scope=out_of_scope,
+            outcomes=outcomes if final else None,
+            scoped=scoped if final else None,
         )
 
     for labelled in questions:
@@ -111,12 +115,15 @@ def run_questions(
         if profiler:
             profiler.disable()
         timings.append(after - before)
+        scoped.append(labelled.in_scope)
         if labelled.in_scope:
             in_scope += 1
-            right += got is not None and got in labelled.expected
+            outcomes.append(got is not None and got in labelled.expected)
+            right += outcomes[-1]
         else:
             out_of_scope += 1
-            declined += got is None
+            outcomes.append(got is None)
+            declined += outcomes[-1]
         if after - started > budget:
             break
         if after - last_report > REPORT_EVERY:
@@ -299,6 +306,23 @@ def answer_lines(label: str, figures: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def same_sample_line(ours: dict[str, Any], plain: dict[str, Any]) -> str:
+    """Accuracy of both on exactly the questions plain got through, so the two compare fairly."""
+    questions = plain["outcomes"]
+    ours_outcomes = ours["outcomes"][: len(questions)]
+    in_scope = [i for i, scoped in enumerate(plain["scoped"]) if scoped]
+    out_scope = [i for i, scoped in enumerate(plain["scoped"]) if not scoped]
+
+    def share(outcomes: list[bool], positions: list[int]) -> str:
+        return f"{sum(outcomes[i] for i in positions) / len(positions):.1%}" if positions else "n/a"
+
+    return (
+        f"same {len(questions)} questions: ours {share(ours_outcomes, in_scope)} right / "
+        f"{share(ours_outcomes, out_scope)} declined, plain {share(questions, in_scope)} right / "
+        f"{share(questions, out_scope)} declined"
+    )
+
+
 def print_block(size: int, source: str, events: dict[str, dict[str, Any]], stopped: str | None) -> None:
     print(f"=== {size:,} facts ===")
     print(f"data: {source}")
@@ -320,6 +344,8 @@ def print_block(size: int, source: str, events: dict[str, dict[str, Any]], stopp
     if "plain" in events:
         print("\n".join(answer_lines(f"plain extractOne(WRatio >= {PLAIN_CUTOFF})", events["plain"])))
         ours, plain = events.get("ours"), events["plain"]
+        if ours and plain["done"] < ours["done"] and ours.get("outcomes") and plain.get("outcomes"):
+            print(same_sample_line(ours, plain))
         if ours and ours["done"] and plain["done"]:
             ratio = plain["median"] / ours["median"]
             rates = (plain["busy"] / plain["done"]) / (ours["busy"] / ours["done"])

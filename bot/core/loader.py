@@ -17,6 +17,7 @@ import yaml
 from bot.core.article import Article, read_article
 from bot.core.errors import FactBaseError, FactProblem
 from bot.core.factbase import SCO_STATUSES, Country, Fact, FactBase, Person, Term
+from bot.core.release import release_gradually
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 2_000_000
@@ -210,6 +211,9 @@ def load_fact_base(facts_dir: Path, seeds_dir: Path) -> FactBase:
     base = _build(articles, file_articles, sections, shown_files, problems)
     if problems.problems:
         raise FactBaseError(problems.problems)
+    parsed: list[object] = [sections]
+    del sections
+    release_gradually(parsed)
     return base
 
 

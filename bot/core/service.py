@@ -15,6 +15,7 @@ from bot.core.conversation import ConversationMemory
 from bot.core.factbase import Fact, FactBase
 from bot.core.loader import load_fact_base
 from bot.core.matcher import Matcher
+from bot.core.release import release_gradually
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,12 @@ class FactService:
             previous = self._state
             self._state = LoadedState(base, matcher, datetime.now(UTC), by)
             self.conversations.clear()
-        return diff_bases(previous.base if previous else None, base)
+            report = diff_bases(previous.base if previous else None, base)
+            if previous is not None:
+                retired: list[object] = [previous]
+                del previous
+                release_gradually(retired)
+        return report
 
     def ask(self, question: str, asker: Hashable | None = None, source: str | None = None) -> Answer:
         """Answer `question`; with `asker`, read it as a possible follow-up of that asker's last
@@ -110,13 +116,15 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def diff_bases(old: FactBase | None, new: FactBase) -> ReloadReport:
+    # Comprehensions rather than set operations on the key views: on a large base those are
+    # single long steps that would hold the GIL, and a reload runs beside the event loop.
     old_facts: dict[str, Fact] = {f.id: f for f in old.facts} if old else {}
     new_facts: dict[str, Fact] = {f.id: f for f in new.facts}
     return ReloadReport(
-        added=tuple(sorted(new_facts.keys() - old_facts.keys())),
-        removed=tuple(sorted(old_facts.keys() - new_facts.keys())),
+        added=tuple(sorted([i for i in new_facts if i not in old_facts])),
+        removed=tuple(sorted([i for i in old_facts if i not in new_facts])),
         changed=tuple(
-            sorted(i for i in new_facts.keys() & old_facts.keys() if _content(new_facts[i]) != _content(old_facts[i]))
+            sorted([i for i, f in new_facts.items() if i in old_facts and _content(f) != _content(old_facts[i])])
         ),
         fact_count=len(new.facts),
     )

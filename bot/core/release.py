@@ -1,0 +1,98 @@
+"""Freeing a large structure a little at a time, so that other threads keep running meanwhile.
+
+When the last reference to a container goes, CPython frees everything only it holds in one
+uninterrupted step: no other thread runs until the whole cascade is done. Dropping the matcher
+of a 100,000-fact base frees millions of objects that way and held the GIL for half a second,
+so the bot's event loop stood still at the end of every reload, although the reload itself ran
+in a worker thread. Here the big containers' elements are held apart first; then each step of
+the release frees at most a chunk of them, and the interpreter switches threads in between.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Iterable, Mapping
+
+# Containers with more elements than this have their elements held and freed in chunks.
+BIG = 256
+CHUNK = 1000
+
+_ATOMIC = (str, bytes, int, float, bool, type(None))
+_COLLECTIONS = (list, tuple, set, frozenset)
+_CONTAINERS = (Mapping, *_COLLECTIONS)
+
+
+def release_gradually(objects: list[object], wait: float = 2.0) -> None:
+    """Free the objects in `objects` in small steps; the list is emptied.
+
+    Pass the only references: the caller drops its own first (`del` its names), or the objects
+    are simply freed later, all at once, by whoever drops them last. If another thread still
+    holds one (a question being answered with the old matcher), this waits up to `wait` seconds
+    for it to let go.
+    """
+    held = _hold_pieces(objects)
+    watched = [ref for ref in (_weak(obj) for obj in objects) if ref is not None]
+    objects.clear()
+    deadline = time.monotonic() + wait
+    while any(ref() is not None for ref in watched) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    # Parents were held before their children: freeing in that order, each parent's own
+    # release finds its children still held, and so frees only itself.
+    for pieces in held:
+        while pieces:
+            del pieces[-CHUNK:]
+    held.clear()
+
+
+def _weak(obj: object) -> weakref.ref | None:
+    try:
+        return weakref.ref(obj)
+    except TypeError:
+        return None
+
+
+def _hold_pieces(roots: Iterable[object]) -> list[list[object]]:
+    """Lists of extra references to the pieces under `roots`, parents' pieces before children's.
+
+    Everything under a small container or an object's attributes is followed; under a big
+    container only the elements that are big containers themselves, so that the walk stays
+    proportional to the number of big containers' elements, not to every object in the graph.
+    """
+    held: list[list[object]] = []
+    seen: set[int] = set()
+    stack: list[object] = list(roots)
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, _ATOMIC) or id(obj) in seen:
+            continue
+        pieces = _pieces_of(obj)
+        if pieces is None:
+            continue
+        seen.add(id(obj))
+        held.append(pieces)
+        big = len(pieces) > BIG
+        for piece in pieces:
+            if not big or _is_big_container(piece):
+                stack.append(piece)
+    return held
+
+
+def _pieces_of(obj: object) -> list[object] | None:
+    """What `obj` refers to that could free more objects: elements, keys and values, attributes."""
+    attributes = getattr(obj, "__dict__", None)
+    if isinstance(obj, Mapping):
+        pieces = [*obj.keys(), *obj.values()]
+    elif isinstance(obj, _COLLECTIONS):
+        pieces = list(obj)
+    elif isinstance(attributes, dict):
+        pieces = []
+    else:
+        return None
+    if isinstance(attributes, dict):
+        pieces.extend(attributes.values())
+    return pieces
+
+
+def _is_big_container(obj: object) -> bool:
+    return isinstance(obj, _CONTAINERS) and len(obj) > BIG  # type: ignore[arg-type]
