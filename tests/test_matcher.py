@@ -113,3 +113,11 @@ def test_every_fact_answers_its_own_phrasings(matcher, shipped_base):
         if matcher.ask(question).fact_id != fact.id
     ]
     assert wrong == []
+
+
+def test_one_changed_letter_is_a_typo_from_six_letters_on(matcher):
+    """A substituted letter in a longer word is a slip ("arrzve"); in a five-letter word it is as
+    often another word, which must not be read as one the base knows ("paris" is not "parts")."""
+    assert "ARRIVE" in matcher.read("when did putin arrzve").tokens
+    assert "MEMBER" in matcher.read("is turkey a meaber").tokens
+    assert "paris" in matcher.read("whats the weather in paris").tokens

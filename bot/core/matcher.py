@@ -299,9 +299,11 @@ class Matcher:
     def _correct_uncached(self, word: str) -> str:
         """The closest word the fact base knows, when it is close enough to be a typo of it.
 
-        Short words need to be closer: one slip in five letters is a typo, in three a new word.
+        Short words need to be closer. From six letters on, one changed letter is taken for a typo
+        ("arrzve", "meaber"); in five it is as often another word ("paris" is not "parts"), so
+        there only a dropped or doubled letter is.
         """
-        return self._speller.correct(word, cutoff=86.0 if len(word) <= 6 else 80.0) or word
+        return self._speller.correct(word, cutoff=86.0 if len(word) <= 5 else 80.0) or word
 
     def _drop_fillers(self, words: Sequence[str]) -> list[str]:
         return self._replace_phrases(words, self._fillers)
