@@ -86,9 +86,10 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _service(args: argparse.Namespace, settings: Settings) -> FactService:
-    service = FactService(args.facts or settings.facts_dir, args.seeds or settings.seeds_dir)
-    service.load(by="command line")
+def _service(args: argparse.Namespace, settings: Settings, use_snapshot: bool = False) -> FactService:
+    """The loaded facts; `check` and `eval` always build, to judge the files and code as they are."""
+    service = FactService(args.facts or settings.facts_dir, args.seeds or settings.seeds_dir, settings.cache_dir)
+    service.load(by="command line", use_snapshot=use_snapshot)
     return service
 
 
@@ -97,7 +98,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print("summitbot ask: give a question, or --jsonl to read questions from stdin", file=sys.stderr)
         return 2
     try:
-        service = _service(args, settings)
+        service = _service(args, settings, use_snapshot=True)
     except FactBaseError as error:
         print(f"summitbot: {error}", file=sys.stderr)
         return 1

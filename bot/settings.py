@@ -15,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FACTS_DIR = PROJECT_ROOT / "facts"
 DEFAULT_SEEDS_DIR = PROJECT_ROOT / "seeds"
 DEFAULT_STORE_PATH = PROJECT_ROOT / "var" / "summitbot.sqlite3"
+DEFAULT_CACHE_DIR = PROJECT_ROOT / "var" / "cache"
 ENV_PREFIX = "SUMMITBOT_"
 
 
@@ -53,6 +54,8 @@ class Settings:
     auto_reload: bool = False
     log_channel_id: int | None = None
     store_path: Path = DEFAULT_STORE_PATH
+    # Where a snapshot of the built fact base is kept for the next start; None: never.
+    cache_dir: Path | None = DEFAULT_CACHE_DIR
     retention_days: int = 90
     # Only the tests set these, to point discord.py at a loopback Discord; unset means discord.com.
     api_base: str | None = None
@@ -84,6 +87,7 @@ class Settings:
             auto_reload=_flag(get(f"{ENV_PREFIX}AUTO_RELOAD")),
             log_channel_id=_optional_int(get(f"{ENV_PREFIX}LOG_CHANNEL_ID"), f"{ENV_PREFIX}LOG_CHANNEL_ID"),
             store_path=_path(get(f"{ENV_PREFIX}STORE_PATH")) or DEFAULT_STORE_PATH,
+            cache_dir=_cache_dir(get(f"{ENV_PREFIX}CACHE_DIR")),
             retention_days=_optional_int(get(f"{ENV_PREFIX}RETENTION_DAYS"), f"{ENV_PREFIX}RETENTION_DAYS") or 90,
             api_base=get(f"{ENV_PREFIX}API_BASE") or None,
             gateway_url=get(f"{ENV_PREFIX}GATEWAY_URL") or None,
@@ -140,6 +144,12 @@ def _float(text: str, name: str) -> float:
 
 def _path(text: str) -> Path | None:
     return Path(text).expanduser().resolve() if text else None
+
+
+def _cache_dir(text: str) -> Path | None:
+    if text.lower() in {"off", "none", "0"}:
+        return None
+    return _path(text) or DEFAULT_CACHE_DIR
 
 
 def _log_level(text: str) -> str:

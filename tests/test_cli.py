@@ -12,11 +12,20 @@ import pytest
 
 from tests.conftest import QUESTIONS_FILE, ROOT
 
+# The snapshot `ask` leaves for its next run goes here, not into the repository's var/.
+CACHE_ENV: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def cache_outside_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(CACHE_ENV, "SUMMITBOT_CACHE_DIR", str(tmp_path / "cache"))
+
 
 def run(
     *args: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN" and not k.startswith("SUMMITBOT_")}
+    environment.update(CACHE_ENV)
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

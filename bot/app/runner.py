@@ -29,9 +29,10 @@ def point_at(settings: Settings) -> None:
 
 def run_bot(settings: Settings, facts_dir: Path | None = None, seeds_dir: Path | None = None) -> int:
     discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
-    service = FactService(facts_dir or settings.facts_dir, seeds_dir or settings.seeds_dir)
+    service = FactService(facts_dir or settings.facts_dir, seeds_dir or settings.seeds_dir, settings.cache_dir)
     try:
-        service.load(by="startup")
+        # Before the event loop starts, so reading or writing the snapshot holds nothing up.
+        service.load(by="startup", use_snapshot=True)
     except FactBaseError as error:
         print(f"summitbot run: the fact base does not load, so the bot will not start.\n{error}", file=sys.stderr)
         return 1

@@ -88,6 +88,14 @@ class FactBase:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", MappingProxyType({f.id: f for f in self.facts}))
 
+    def __getstate__(self) -> dict[str, object]:
+        """For a snapshot: the index by id is rebuilt, not stored (a mapping proxy cannot be pickled)."""
+        return {name: value for name, value in self.__dict__.items() if name != "_by_id"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
     @property
     def article(self) -> Article:
         """The first article; the whole base when it covers only one."""

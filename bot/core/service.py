@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.core import snapshot
 from bot.core.answer import Answer
 from bot.core.conversation import ConversationMemory
 from bot.core.factbase import Fact, FactBase
@@ -50,6 +51,7 @@ class FactService:
 
     facts_dir: Path
     seeds_dir: Path
+    snapshot_dir: Path | None = None
     conversations: ConversationMemory = field(default_factory=ConversationMemory)
     _state: LoadedState | None = field(default=None, init=False, repr=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -68,16 +70,31 @@ class FactService:
     def matcher(self) -> Matcher:
         return self.state.matcher
 
-    def load(self, by: str = "startup") -> ReloadReport:
-        """Load (or reload) the facts; raises FactBaseError and keeps the old base on failure."""
+    def load(self, by: str = "startup", *, use_snapshot: bool = False) -> ReloadReport:
+        """Load (or reload) the facts; raises FactBaseError and keeps the old base on failure.
+
+        With `use_snapshot` (at startup, before anything else runs), a snapshot in `snapshot_dir`
+        made from the very same files replaces the build, and a build leaves one for next time.
+        Reloads do without: reading or writing a snapshot is one long step that holds the GIL,
+        while a build lets the event loop run beside it.
+        """
         with self._reload_lock:
+            key = snapshot.fingerprint(self.facts_dir, self.seeds_dir) if use_snapshot and self.snapshot_dir else None
             with cyclic_gc_paused():
-                base = load_fact_base(self.facts_dir, self.seeds_dir)
-                matcher = Matcher(base)
+                restored = snapshot.read(self.snapshot_dir, key) if self.snapshot_dir and key else None
+                if restored is not None:
+                    base, matcher = restored
+                else:
+                    base = load_fact_base(self.facts_dir, self.seeds_dir)
+                    matcher = Matcher(base)
                 # Before the collector runs again: the new index, which lives until the next
                 # reload, is never scanned by it. (The old one holds no reference cycles, so
                 # reference counting frees it once it is swapped out.)
                 gc.freeze()
+            # Written only if no file changed while the build read them, or its name would lie.
+            built_from_key = key is not None and restored is None
+            if built_from_key and self.snapshot_dir and snapshot.fingerprint(self.facts_dir, self.seeds_dir) == key:
+                snapshot.write(self.snapshot_dir, key, base, matcher)
             previous = self._state
             self._state = LoadedState(base, matcher, datetime.now(UTC), by)
             self.conversations.clear()

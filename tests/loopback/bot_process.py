@@ -30,6 +30,7 @@ class BotProcess:
             }
         )
         settings.setdefault("store_path", str(log_path.parent / "store.sqlite3"))
+        settings.setdefault("cache_dir", str(log_path.parent / "cache"))
         env.update({f"SUMMITBOT_{key.upper()}": value for key, value in settings.items()})
         self.log_path = log_path
         self._log = log_path.open("w")

@@ -1,0 +1,118 @@
+"""The snapshot of a built fact base: used only when made from the very same files and code."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.core import FactBaseError, FactService, snapshot
+from bot.core.evaluation import load_questions
+from tests.conftest import QUESTIONS_FILE
+
+
+def answers(service: FactService) -> list[str | None]:
+    return [service.ask(q.question).fact_id for q in load_questions(QUESTIONS_FILE, None)]
+
+
+def snapshots_in(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"{snapshot.PREFIX}*{snapshot.SUFFIX}"))
+
+
+def no_build(*_args: object) -> None:
+    raise AssertionError("built the fact base although a snapshot of the same files was there")
+
+
+def test_a_restart_with_the_same_files_reads_the_snapshot_and_answers_alike(fact_copy, tmp_path, monkeypatch):
+    facts, seeds = fact_copy
+    cache = tmp_path / "cache"
+    built = FactService(facts, seeds, cache)
+    built.load(use_snapshot=True)
+    assert len(snapshots_in(cache)) == 1
+
+    monkeypatch.setattr("bot.core.service.load_fact_base", no_build)
+    restored = FactService(facts, seeds, cache)
+    restored.load(use_snapshot=True)
+
+    assert restored.base.facts == built.base.facts
+    assert restored.base.fact("putin-arrival") == built.base.fact("putin-arrival")
+    assert answers(restored) == answers(built)
+
+
+def test_an_edited_file_is_never_answered_from_an_old_snapshot(fact_copy, tmp_path):
+    facts, seeds = fact_copy
+    cache = tmp_path / "cache"
+    FactService(facts, seeds, cache).load(use_snapshot=True)
+    old = snapshots_in(cache)
+    timeline = facts / "timeline.yaml"
+    added = "- when did putin arrive\n      - when did the kremlin chief show up\n"
+    timeline.write_text(timeline.read_text().replace("- when did putin arrive\n", added))
+
+    edited = FactService(facts, seeds, cache)
+    edited.load(use_snapshot=True)
+
+    assert "when did the kremlin chief show up" in edited.base.fact("putin-arrival").questions
+    assert snapshots_in(cache) != old and len(snapshots_in(cache)) == 1, "the stale snapshot stays behind"
+
+
+def test_a_damaged_snapshot_is_ignored_with_a_warning(fact_copy, tmp_path, caplog):
+    facts, seeds = fact_copy
+    cache = tmp_path / "cache"
+    first = FactService(facts, seeds, cache)
+    first.load(use_snapshot=True)
+    [stored] = snapshots_in(cache)
+    stored.write_bytes(stored.read_bytes()[:1000])
+
+    with caplog.at_level(logging.WARNING, logger="bot.core.snapshot"):
+        second = FactService(facts, seeds, cache)
+        second.load(use_snapshot=True)
+
+    assert "ignoring the unreadable fact base snapshot" in caplog.text
+    assert answers(second) == answers(first)
+    assert stored.stat().st_size > 1000, "the damaged snapshot was not replaced"
+
+
+def test_changed_code_means_another_snapshot(fact_copy, monkeypatch):
+    facts, seeds = fact_copy
+    before = snapshot.fingerprint(facts, seeds)
+    monkeypatch.setattr(snapshot, "_code_digest", lambda: "another matcher")
+    assert snapshot.fingerprint(facts, seeds) != before
+
+
+def test_a_reload_builds_and_never_touches_the_snapshot(fact_copy, tmp_path, monkeypatch):
+    facts, seeds = fact_copy
+    cache = tmp_path / "cache"
+    service = FactService(facts, seeds, cache)
+    service.load(use_snapshot=True)
+
+    def untouchable(*_args: object) -> None:
+        raise AssertionError("a reload read or wrote the snapshot, one long step beside the event loop")
+
+    monkeypatch.setattr(snapshot, "read", untouchable)
+    monkeypatch.setattr(snapshot, "write", untouchable)
+    report = service.load(by="moderator")
+    assert report.unchanged and report.fact_count == len(service.base.facts)
+
+
+def test_an_unwritable_cache_only_costs_the_snapshot(fact_copy, tmp_path, caplog):
+    facts, seeds = fact_copy
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+
+    with caplog.at_level(logging.WARNING, logger="bot.core.snapshot"):
+        service = FactService(facts, seeds, blocked)
+        service.load(use_snapshot=True)
+
+    assert "could not write the fact base snapshot" in caplog.text
+    assert service.ask("when did putin arrive").fact_id == "putin-arrival"
+
+
+@pytest.mark.parametrize("broken", ["not: [valid", "facts: 3\n"])
+def test_a_broken_file_leaves_no_snapshot(fact_copy, tmp_path, broken):
+    facts, seeds = fact_copy
+    cache = tmp_path / "cache"
+    (facts / "timeline.yaml").write_text(broken)
+    with pytest.raises(FactBaseError, match=r"timeline\.yaml"):
+        FactService(facts, seeds, cache).load(use_snapshot=True)
+    assert snapshots_in(cache) == []
