@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,7 +47,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_facts import generate  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from bot.core import Matcher, load_fact_base  # noqa: E402
+from bot.core import FactService, Matcher, load_fact_base, snapshot  # noqa: E402
+from bot.core import service as service_module  # noqa: E402
 from bot.core.evaluation import LabelledQuestion, load_questions  # noqa: E402
 from bot.core.service import cyclic_gc_paused  # noqa: E402
 from bot.core.text import normalize  # noqa: E402
@@ -143,7 +145,9 @@ def profile_text(profiler: cProfile.Profile, label: str, top: int) -> str:
     return out.getvalue()
 
 
-def child(directory: Path, n_questions: int, budget: float, plain_budget: float, profile: bool) -> None:
+def child(
+    directory: Path, n_questions: int, budget: float, plain_budget: float, profile: bool, snapshot_dir: Path | None
+) -> None:
     top = 15
     profiler = cProfile.Profile() if profile else None
 
@@ -178,6 +182,16 @@ def child(directory: Path, n_questions: int, budget: float, plain_budget: float,
         vocabulary=len(matcher._vocabulary),
     )
 
+    if snapshot_dir is not None:
+        started = time.perf_counter()
+        key = snapshot.fingerprint(directory / "facts", directory / "seeds")
+        written = snapshot.write(snapshot_dir, key, base, matcher)
+        emit(
+            "snapshot-written",
+            seconds=time.perf_counter() - started,
+            megabytes=written.stat().st_size / 1e6 if written else None,
+        )
+
     labelled = load_questions(directory / "questions.yaml", ["generated"])[:n_questions]
 
     def ours(question: str) -> str | None:
@@ -200,6 +214,15 @@ def child(directory: Path, n_questions: int, budget: float, plain_budget: float,
     if not profile:
         run_questions("plain", plain, labelled, plain_budget)
     emit("done")
+
+
+def restore_child(directory: Path, snapshot_dir: Path) -> None:
+    """A fresh process starting as the bot does: fingerprint the files, read the snapshot."""
+    started = time.perf_counter()
+    service = FactService(directory / "facts", directory / "seeds", snapshot_dir)
+    with patch.object(service_module, "load_fact_base", side_effect=RuntimeError("no snapshot was used")):
+        service.load(use_snapshot=True)
+    emit("restored", seconds=time.perf_counter() - started, facts=len(service.base.facts))
 
 
 # --- the parent: generates, runs a child per size, prints -------------------------------------
@@ -227,13 +250,17 @@ def generator_version() -> str:
     return hashlib.sha256((ROOT / "benchmarks" / "generate_facts.py").read_bytes()).hexdigest()[:16]
 
 
-def run_child(args: argparse.Namespace, directory: Path) -> tuple[dict[str, dict[str, Any]], list[str], str | None]:
+def run_child(
+    args: argparse.Namespace, directory: Path, snapshot_dir: Path
+) -> tuple[dict[str, dict[str, Any]], list[str], str | None]:
     """Run the child for one size; returns its last event of each kind, profiles, and why it stopped early."""
     command = [
         sys.executable,
         str(Path(__file__).resolve()),
         "--child",
         str(directory),
+        "--snapshot-dir",
+        str(snapshot_dir),
         "--questions",
         str(args.questions),
         "--answer-budget",
@@ -283,7 +310,21 @@ def run_child(args: argparse.Namespace, directory: Path) -> tuple[dict[str, dict
             errors.seek(0)
             tail = errors.read()[-2000:]
             stopped = f"the measuring process failed (exit {child_process.returncode}):\n{tail}"
+    if stopped is None and "snapshot-written" in events:
+        events.update(run_restore(directory, snapshot_dir, args.load_timeout))
     return events, profiles, stopped
+
+
+def run_restore(directory: Path, snapshot_dir: Path, timeout: float) -> dict[str, dict[str, Any]]:
+    """Start a fresh process from the snapshot the child wrote, as `summitbot run` would."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--restore", str(directory)]
+    command += ["--snapshot-dir", str(snapshot_dir)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {}
+    events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    return {event["event"]: event for event in events}
 
 
 def answer_lines(label: str, figures: dict[str, Any] | None) -> list[str]:
@@ -335,6 +376,15 @@ def print_block(size: int, source: str, events: dict[str, dict[str, Any]], stopp
             f"vocabulary {built['vocabulary']:,} words)"
         )
         print(f"load + build: {loaded['seconds'] + built['seconds']:.2f} s")
+    if "snapshot-written" in events:
+        written = events["snapshot-written"]
+        print(f"snapshot written in {written['seconds']:.2f} s ({written['megabytes'] or 0:,.0f} MB)")
+    if "restored" in events:
+        restored = events["restored"]
+        print(
+            f"start from the snapshot (new process, fingerprint + read): {restored['seconds']:.2f} s, "
+            f"peak RSS {restored['rss_mb']:,.0f} MB"
+        )
     rss = [f"{name} {events[name]['rss_mb']:,.0f} MB" for name in ("loaded", "built", "ours", "done") if name in events]
     if rss:
         print("peak RSS: " + ", ".join(rss).replace("ours", "after answering").replace("done", "at the end"))
@@ -369,10 +419,15 @@ def main() -> None:
     parser.add_argument("--load-timeout", type=float, default=600.0, help="seconds allowed for load + build")
     parser.add_argument("--profile", action="store_true", help="print cProfile top functions (times inflated)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--restore", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--snapshot-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:
-        child(args.child, args.questions, args.answer_budget, args.plain_budget, args.profile)
+        child(args.child, args.questions, args.answer_budget, args.plain_budget, args.profile, args.snapshot_dir)
+        return
+    if args.restore:
+        restore_child(args.restore, args.snapshot_dir)
         return
     cache = args.cache.resolve()
     if cache == ROOT or ROOT in cache.parents:
@@ -380,7 +435,8 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {args.questions} questions per size, cache {cache}\n")
     for size in args.sizes:
         directory, source = ensure_generated(size, args.seed, cache)
-        events, profiles, stopped = run_child(args, directory)
+        with tempfile.TemporaryDirectory(prefix="summitbot-snapshot-") as snapshot_dir:
+            events, profiles, stopped = run_child(args, directory, Path(snapshot_dir))
         print_block(size, source, events, stopped)
         for text in profiles:
             print(text)
