@@ -19,6 +19,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -46,6 +48,7 @@ EXCLUSIVE_INTENTS = frozenset({"when", "where", "who", "how-many", "how-long", "
 _NO_POSTINGS: frozenset[int] = frozenset()
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light suffix stripper, applied alike to questions and phrasings ("leads", "leading" -> "lead")."""
     for suffix, keep in (("ing", 4), ("ies", 3), ("es", 4), ("ed", 3), ("s", 3)):
@@ -98,12 +101,20 @@ class Reading:
     informative: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class _Phrasing:
+class _Phrasing(NamedTuple):
+    """One way a fact is asked, as folded words; a named tuple, as there are millions at scale."""
+
     fact_index: int
     content: str
     intents: frozenset[str]
     passage: bool = False
+
+
+class _FactText(NamedTuple):
+    content: str
+    entities: frozenset[str]
+    intents: frozenset[str]
+    informative: frozenset[str]
 
 
 class Matcher:
@@ -132,10 +143,6 @@ class Matcher:
             for ancestor in self._ancestors(child):
                 self._all_descendants.setdefault(ancestor, set()).add(child)
         self._background_tokens = frozenset(self.term_token(t) for t in self._background)
-        self._vocabulary = self._build_vocabulary(base)
-        self._speller = Speller(self._vocabulary)
-        self._known_stems = frozenset(stem(w) for w in self._vocabulary)
-        self._corrections: dict[str, str] = {}
         self._intent_cues = PhraseTable(self._build_intent_cues(base.intents))
         self._phrasings: list[_Phrasing] = []
         self._fact_terms: list[frozenset[str]] = []
@@ -143,8 +150,13 @@ class Matcher:
         self._fact_core_parents: list[frozenset[str]] = []
         self._fact_words: list[frozenset[str]] = []
         self._fact_people: list[frozenset[str]] = []
+        fact_words: set[str] = set()
         for index, fact in enumerate(base.facts):
-            self._index_fact(index, fact)
+            self._index_fact(index, fact, fact_words)
+        self._vocabulary = self._build_vocabulary(base, fact_words)
+        self._speller = Speller(self._vocabulary)
+        self._known_stems = frozenset(stem(w) for w in self._vocabulary)
+        self._corrections: dict[str, str] = {}
         self._choices = [p.content for p in self._phrasings]
         self._default_suggestions: dict[str | None, list[Fact]] = {}
         postings: dict[str, set[int]] = {}
@@ -177,8 +189,10 @@ class Matcher:
                     self._alias_tokens.setdefault(key, (token,))
                     self._alias_choices.setdefault(" ".join(key), term)
 
-    def _build_vocabulary(self, base: FactBase) -> frozenset[str]:
-        words: set[str] = set(STOPWORDS)
+    def _build_vocabulary(self, base: FactBase, fact_words: set[str]) -> frozenset[str]:
+        """Every word the base knows; `fact_words`, those of the facts' own texts, were gathered
+        while they were indexed, so that each text is normalised only once."""
+        words: set[str] = set(STOPWORDS) | fact_words
         texts: list[str] = [
             *base.fillers,
             *(cue for cues in base.intents.values() for cue in cues),
@@ -187,8 +201,6 @@ class Matcher:
         ]
         for term in base.terms:
             texts.extend(term.aliases)
-        for fact in base.facts:
-            texts.extend((*fact.questions, fact.answer, fact.quote))
         for text in texts:
             words.update(normalize(text).split())
         return frozenset(words)
@@ -206,21 +218,22 @@ class Matcher:
                     cues.setdefault((ANCHOR, *key) if anchored else key, (INTENT_PREFIX + intent,))
         return cues
 
-    def _index_fact(self, index: int, fact: Fact) -> None:
+    def _index_fact(self, index: int, fact: Fact, words_seen: set[str]) -> None:
         mentioned: set[str] = set(fact.about)
         words: set[str] = set()
+        asks = frozenset({fact.asks})
         for text in (fact.answer, fact.quote):
-            reading = self.read(text)
-            mentioned |= reading.entities
-            words |= reading.informative
+            folded = self._read_fact_text(text, words_seen)
+            mentioned |= folded.entities
+            words |= folded.informative
             # The answer and quote count as phrasings too, at a discount: a question may use the
             # article's own words ("China's flagship infrastructure project").
-            self._phrasings.append(_Phrasing(index, reading.content, frozenset({fact.asks}), passage=True))
+            self._phrasings.append(_Phrasing(index, folded.content, asks, True))
         for question in fact.questions:
-            reading = self.read(question)
-            mentioned |= reading.entities
-            words |= reading.informative
-            self._phrasings.append(_Phrasing(index, reading.content, reading.intents | {fact.asks}))
+            folded = self._read_fact_text(question, words_seen)
+            mentioned |= folded.entities
+            words |= folded.informative
+            self._phrasings.append(_Phrasing(index, folded.content, folded.intents | asks))
         related = self._with_relatives(mentioned)
         self._fact_terms.append(related)
         self._fact_people.append(frozenset(self._descendants(related, people=True) - related))
@@ -253,6 +266,20 @@ class Matcher:
             found.add(parent)
             parent = self._parents.get(parent)
         return found
+
+    def _read_fact_text(self, text: str, words_seen: set[str]) -> _FactText:
+        """A fact's own text, folded as a question is (see `read`) but with no spelling to
+        correct, since the vocabulary is made of these very words; its words go to `words_seen`."""
+        words = normalize(text).split()
+        words_seen.update(words)
+        tokens = self._mark_intents(self._fold_terms(self._drop_fillers(self._apply_synonyms(words))))
+        stems = [t if t in self._terms or t[0] == INTENT_PREFIX else stem(t) for t in tokens if t not in STOPWORDS]
+        return _FactText(
+            content=" ".join(stems),
+            entities=self._entities_in(tokens),
+            intents=frozenset(t[1:] for t in tokens if t[0] == INTENT_PREFIX),
+            informative=frozenset(t for t in stems if t[0] != INTENT_PREFIX),
+        )
 
     # --- reading a question ---------------------------------------------------------------
 
@@ -314,8 +341,10 @@ class Matcher:
     def _replace_phrases(self, words: Sequence[str], table: PhraseTable) -> list[str]:
         """Scan left to right; where a phrase of `table` starts (the longest one), put its
         replacement instead (a synonym, a term token, an intent token, or nothing for filler)."""
-        result: list[str] = []
         reach = table.reach
+        if reach.keys().isdisjoint(words):
+            return list(words)
+        result: list[str] = []
         i, count = 0, len(words)
         while i < count:
             span = self._longest(words, i, table) if words[i] in reach else 0
