@@ -221,7 +221,7 @@ def restore_child(directory: Path, snapshot_dir: Path) -> None:
     started = time.perf_counter()
     service = FactService(directory / "facts", directory / "seeds", snapshot_dir)
     with patch.object(service_module, "load_fact_base", side_effect=RuntimeError("no snapshot was used")):
-        service.load(use_snapshot=True)
+        service.load(snapshot_use="use")
     emit("restored", seconds=time.perf_counter() - started, facts=len(service.base.facts))
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.answer import Answer
 from bot.core.errors import FactBaseError
-from bot.core.service import FactService
+from bot.core.service import FactService, SnapshotUse
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -86,10 +86,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _service(args: argparse.Namespace, settings: Settings, use_snapshot: bool = False) -> FactService:
-    """The loaded facts; `check` and `eval` always build, to judge the files and code as they are."""
+def _service(args: argparse.Namespace, settings: Settings, snapshot_use: SnapshotUse = "off") -> FactService:
+    """The loaded facts; `check` and `eval` always build, to judge the files and code as they are,
+    and `check` leaves a snapshot of a base that passes, so the bot then starts without building."""
     service = FactService(args.facts or settings.facts_dir, args.seeds or settings.seeds_dir, settings.cache_dir)
-    service.load(by="command line", use_snapshot=use_snapshot)
+    service.load(by="command line", snapshot_use=snapshot_use)
     return service
 
 
@@ -98,7 +99,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print("summitbot ask: give a question, or --jsonl to read questions from stdin", file=sys.stderr)
         return 2
     try:
-        service = _service(args, settings, use_snapshot=True)
+        service = _service(args, settings, snapshot_use="use")
     except FactBaseError as error:
         print(f"summitbot: {error}", file=sys.stderr)
         return 1
@@ -129,7 +130,7 @@ def format_answer(answer: Answer, article_title: str) -> str:
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        service = _service(args, settings)
+        service = _service(args, settings, snapshot_use="refresh")
     except FactBaseError as error:
         print(error, file=sys.stderr)
         return 1

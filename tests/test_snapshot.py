@@ -28,12 +28,12 @@ def test_a_restart_with_the_same_files_reads_the_snapshot_and_answers_alike(fact
     facts, seeds = fact_copy
     cache = tmp_path / "cache"
     built = FactService(facts, seeds, cache)
-    built.load(use_snapshot=True)
+    built.load(snapshot_use="use")
     assert len(snapshots_in(cache)) == 1
 
     monkeypatch.setattr("bot.core.service.load_fact_base", no_build)
     restored = FactService(facts, seeds, cache)
-    restored.load(use_snapshot=True)
+    restored.load(snapshot_use="use")
 
     assert restored.base.facts == built.base.facts
     assert restored.base.fact("putin-arrival") == built.base.fact("putin-arrival")
@@ -43,14 +43,14 @@ def test_a_restart_with_the_same_files_reads_the_snapshot_and_answers_alike(fact
 def test_an_edited_file_is_never_answered_from_an_old_snapshot(fact_copy, tmp_path):
     facts, seeds = fact_copy
     cache = tmp_path / "cache"
-    FactService(facts, seeds, cache).load(use_snapshot=True)
+    FactService(facts, seeds, cache).load(snapshot_use="use")
     old = snapshots_in(cache)
     timeline = facts / "timeline.yaml"
     added = "- when did putin arrive\n      - when did the kremlin chief show up\n"
     timeline.write_text(timeline.read_text().replace("- when did putin arrive\n", added))
 
     edited = FactService(facts, seeds, cache)
-    edited.load(use_snapshot=True)
+    edited.load(snapshot_use="use")
 
     assert "when did the kremlin chief show up" in edited.base.fact("putin-arrival").questions
     assert snapshots_in(cache) != old and len(snapshots_in(cache)) == 1, "the stale snapshot stays behind"
@@ -60,13 +60,13 @@ def test_a_damaged_snapshot_is_ignored_with_a_warning(fact_copy, tmp_path, caplo
     facts, seeds = fact_copy
     cache = tmp_path / "cache"
     first = FactService(facts, seeds, cache)
-    first.load(use_snapshot=True)
+    first.load(snapshot_use="use")
     [stored] = snapshots_in(cache)
     stored.write_bytes(stored.read_bytes()[:1000])
 
     with caplog.at_level(logging.WARNING, logger="bot.core.snapshot"):
         second = FactService(facts, seeds, cache)
-        second.load(use_snapshot=True)
+        second.load(snapshot_use="use")
 
     assert "ignoring the unreadable fact base snapshot" in caplog.text
     assert answers(second) == answers(first)
@@ -84,7 +84,7 @@ def test_a_reload_builds_and_never_touches_the_snapshot(fact_copy, tmp_path, mon
     facts, seeds = fact_copy
     cache = tmp_path / "cache"
     service = FactService(facts, seeds, cache)
-    service.load(use_snapshot=True)
+    service.load(snapshot_use="use")
 
     def untouchable(*_args: object) -> None:
         raise AssertionError("a reload read or wrote the snapshot, one long step beside the event loop")
@@ -102,7 +102,7 @@ def test_an_unwritable_cache_only_costs_the_snapshot(fact_copy, tmp_path, caplog
 
     with caplog.at_level(logging.WARNING, logger="bot.core.snapshot"):
         service = FactService(facts, seeds, blocked)
-        service.load(use_snapshot=True)
+        service.load(snapshot_use="use")
 
     assert "could not write the fact base snapshot" in caplog.text
     assert service.ask("when did putin arrive").fact_id == "putin-arrival"
@@ -114,5 +114,31 @@ def test_a_broken_file_leaves_no_snapshot(fact_copy, tmp_path, broken):
     cache = tmp_path / "cache"
     (facts / "timeline.yaml").write_text(broken)
     with pytest.raises(FactBaseError, match=r"timeline\.yaml"):
-        FactService(facts, seeds, cache).load(use_snapshot=True)
+        FactService(facts, seeds, cache).load(snapshot_use="use")
     assert snapshots_in(cache) == []
+
+
+def test_check_refreshes_the_snapshot_a_start_then_uses(fact_copy, tmp_path, monkeypatch):
+    """`summitbot check` after an edit builds (it judges the files as they are) and leaves the
+    snapshot, so that the next start does not build."""
+    facts, seeds = fact_copy
+    cache = tmp_path / "cache"
+    FactService(facts, seeds, cache).load(by="command line", snapshot_use="refresh")
+    assert len(snapshots_in(cache)) == 1
+
+    monkeypatch.setattr("bot.core.service.load_fact_base", no_build)
+    started = FactService(facts, seeds, cache)
+    started.load(snapshot_use="use")
+    assert started.ask("when did putin arrive").fact_id == "putin-arrival"
+
+
+def test_check_builds_even_with_a_snapshot_there(fact_copy, tmp_path, monkeypatch):
+    facts, seeds = fact_copy
+    cache = tmp_path / "cache"
+    FactService(facts, seeds, cache).load(snapshot_use="use")
+
+    def unreadable(*_args: object) -> None:
+        raise AssertionError("check answered from the snapshot instead of judging the files")
+
+    monkeypatch.setattr(snapshot, "read", unreadable)
+    FactService(facts, seeds, cache).load(snapshot_use="refresh")

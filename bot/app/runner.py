@@ -32,7 +32,7 @@ def run_bot(settings: Settings, facts_dir: Path | None = None, seeds_dir: Path |
     service = FactService(facts_dir or settings.facts_dir, seeds_dir or settings.seeds_dir, settings.cache_dir)
     try:
         # Before the event loop starts, so reading or writing the snapshot holds nothing up.
-        service.load(by="startup", use_snapshot=True)
+        service.load(by="startup", snapshot_use="use")
     except FactBaseError as error:
         print(f"summitbot run: the fact base does not load, so the bot will not start.\n{error}", file=sys.stderr)
         return 1

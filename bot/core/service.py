@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from bot.core import snapshot
 from bot.core.answer import Answer
@@ -17,6 +18,8 @@ from bot.core.factbase import Fact, FactBase
 from bot.core.loader import load_fact_base
 from bot.core.matcher import Matcher
 from bot.core.release import release_gradually
+
+SnapshotUse = Literal["off", "use", "refresh"]
 
 
 @dataclass(frozen=True)
@@ -70,18 +73,22 @@ class FactService:
     def matcher(self) -> Matcher:
         return self.state.matcher
 
-    def load(self, by: str = "startup", *, use_snapshot: bool = False) -> ReloadReport:
+    def load(self, by: str = "startup", *, snapshot_use: SnapshotUse = "off") -> ReloadReport:
         """Load (or reload) the facts; raises FactBaseError and keeps the old base on failure.
 
-        With `use_snapshot` (at startup, before anything else runs), a snapshot in `snapshot_dir`
-        made from the very same files replaces the build, and a build leaves one for next time.
-        Reloads do without: reading or writing a snapshot is one long step that holds the GIL,
-        while a build lets the event loop run beside it.
+        `snapshot_use` says what to do with a snapshot in `snapshot_dir`: "use" one made from the
+        very same files instead of building, or build and leave one for next time (at startup,
+        before anything else runs); "refresh": build, and leave one (`summitbot check`); "off":
+        only build. Reloads stay "off": reading or writing a snapshot is a long step that holds the
+        GIL, while a build lets the event loop run beside it.
         """
         with self._reload_lock:
-            key = snapshot.fingerprint(self.facts_dir, self.seeds_dir) if use_snapshot and self.snapshot_dir else None
+            wanted = snapshot_use != "off" and self.snapshot_dir is not None
+            key = snapshot.fingerprint(self.facts_dir, self.seeds_dir) if wanted else None
             with cyclic_gc_paused():
-                restored = snapshot.read(self.snapshot_dir, key) if self.snapshot_dir and key else None
+                restored = None
+                if self.snapshot_dir and key and snapshot_use == "use":
+                    restored = snapshot.read(self.snapshot_dir, key)
                 if restored is not None:
                     base, matcher = restored
                 else:
