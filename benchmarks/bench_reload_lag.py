@@ -5,6 +5,7 @@ reload is Python code that holds the GIL in turns with it. This prints how late 
 fires while the reload runs (max, p99, median), beside the same probe on an idle loop.
 
     python benchmarks/bench_reload_lag.py [--facts 10000]
+    python benchmarks/bench_reload_lag.py --base /tmp/summitbot-scale/facts-100000-seed1
 """
 
 from __future__ import annotations
@@ -58,15 +59,14 @@ async def measure(service: FactService) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", type=int, default=10_000)
+    parser.add_argument("--base", type=Path, help="a base generate_facts.py already wrote (e.g. bench_scale's cache)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "base"
-        subprocess.run(
-            [sys.executable, str(ROOT / "benchmarks" / "generate_facts.py"), str(out), "--facts", str(args.facts)],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+        out = args.base or Path(folder) / "base"
+        if args.base is None:
+            generator = ROOT / "benchmarks" / "generate_facts.py"
+            command = [sys.executable, str(generator), str(out), "--facts", str(args.facts)]
+            subprocess.run(command, check=True, capture_output=True, timeout=600)
         service = FactService(out / "facts", out / "seeds")
         service.load("startup")
         asyncio.run(measure(service))

@@ -50,7 +50,7 @@ from rapidfuzz import fuzz, process  # noqa: E402
 from bot.core import FactService, Matcher, load_fact_base, snapshot  # noqa: E402
 from bot.core import service as service_module  # noqa: E402
 from bot.core.evaluation import LabelledQuestion, load_questions  # noqa: E402
-from bot.core.service import cyclic_gc_paused  # noqa: E402
+from bot.core.release import cyclic_gc_paused  # noqa: E402
 from bot.core.text import normalize  # noqa: E402
 
 PLAIN_CUTOFF = 80  # as in benchmarks/bench_answer.py
@@ -323,8 +323,10 @@ def run_restore(directory: Path, snapshot_dir: Path, timeout: float) -> dict[str
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     except subprocess.TimeoutExpired:
         return {}
-    events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    return {event["event"]: event for event in events}
+    events = {event["event"]: event for event in map(json.loads, done.stdout.splitlines())}
+    if "restored" not in events:
+        events["restore-failed"] = {"event": "restore-failed", "why": done.stderr[-600:]}
+    return events
 
 
 def answer_lines(label: str, figures: dict[str, Any] | None) -> list[str]:
@@ -379,6 +381,8 @@ def print_block(size: int, source: str, events: dict[str, dict[str, Any]], stopp
     if "snapshot-written" in events:
         written = events["snapshot-written"]
         print(f"snapshot written in {written['seconds']:.2f} s ({written['megabytes'] or 0:,.0f} MB)")
+    if "restore-failed" in events:
+        print(f"starting from the snapshot failed: {events['restore-failed']['why']}")
     if "restored" in events:
         restored = events["restored"]
         print(

@@ -10,9 +10,11 @@ the release frees at most a chunk of them, and the interpreter switches threads 
 
 from __future__ import annotations
 
+import gc
 import time
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 # Containers with more elements than this have their elements held and freed in chunks.
 BIG = 256
@@ -23,6 +25,20 @@ _COLLECTIONS = (list, tuple, set, frozenset)
 _CONTAINERS = (Mapping, *_COLLECTIONS)
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Building an index creates millions of objects and no garbage cycles, yet it makes the cyclic
+    collector run again and again over everything; those passes hold the GIL, so a reload in a
+    worker thread would stall the event loop for most of a second. Pause the collector meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def release_gradually(objects: list[object], wait: float = 2.0) -> None:
     """Free the objects in `objects` in small steps; the list is emptied.
 
@@ -31,18 +47,21 @@ def release_gradually(objects: list[object], wait: float = 2.0) -> None:
     holds one (a question being answered with the old matcher), this waits up to `wait` seconds
     for it to let go.
     """
-    held = _hold_pieces(objects)
-    watched = [ref for ref in (_weak(obj) for obj in objects) if ref is not None]
-    objects.clear()
-    deadline = time.monotonic() + wait
-    while any(ref() is not None for ref in watched) and time.monotonic() < deadline:
-        time.sleep(0.005)
-    # Parents were held before their children: freeing in that order, each parent's own
-    # release finds its children still held, and so frees only itself.
-    for pieces in held:
-        while pieces:
-            del pieces[-CHUNK:]
-    held.clear()
+    # With the collector paused: it would otherwise walk the long lists of held pieces, touching
+    # millions of scattered objects in one step (measured: 120-180 ms at 100,000 facts).
+    with cyclic_gc_paused():
+        held = _hold_pieces(objects)
+        watched = [ref for ref in (_weak(obj) for obj in objects) if ref is not None]
+        objects.clear()
+        deadline = time.monotonic() + wait
+        while any(ref() is not None for ref in watched) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        # Parents were held before their children: freeing in that order, each parent's own
+        # release finds its children still held, and so frees only itself.
+        for pieces in held:
+            while pieces:
+                del pieces[-CHUNK:]
+        held.clear()
 
 
 def _weak(obj: object) -> weakref.ref | None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from bot.core.conversation import ConversationMemory
 from bot.core.factbase import Fact, FactBase
 from bot.core.loader import load_fact_base
 from bot.core.matcher import Matcher
-from bot.core.release import release_gradually
+from bot.core.release import cyclic_gc_paused, release_gradually
 
 SnapshotUse = Literal["off", "use", "refresh"]
 
@@ -123,20 +122,6 @@ class FactService:
                 reading = matcher.follow_up(reading, previous)
             self.conversations.remember(asker, reading)
         return matcher.answer(reading, source)
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Building an index creates millions of objects and no garbage cycles, yet it makes the cyclic
-    collector run again and again over everything; those passes hold the GIL, so a reload in a
-    worker thread would stall the event loop for most of a second. Pause the collector meanwhile."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def diff_bases(old: FactBase | None, new: FactBase) -> ReloadReport:
