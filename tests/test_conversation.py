@@ -68,7 +68,18 @@ def test_memory_is_capped():
     assert len(memory) == 3 and memory.previous(9) is not None and memory.previous(0) is None
 
 
-def test_a_reload_forgets_conversations(service):
+def test_a_reload_that_changes_the_facts_forgets_conversations(fact_copy):
+    facts, seeds = fact_copy
+    service = FactService(facts, seeds)
+    service.load()
     service.ask("who is Mao Ning?", asker=("channel", 1))
+    timeline = facts / "timeline.yaml"
+    timeline.write_text(timeline.read_text() + "\n# edited\n")
     service.load(by="moderator")
     assert not service.ask("what did she say?", asker=("channel", 1)).answered
+
+
+def test_a_reload_of_unchanged_files_keeps_them(service):
+    service.ask("who is Mao Ning?", asker=("channel", 1))
+    service.load(by="moderator")
+    assert service.ask("what did she say?", asker=("channel", 1)).fact_id == "mao-ning-statement"

@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.core import FactBaseError, FactService, snapshot
+from bot.core import service as service_module
 from bot.core.evaluation import load_questions
 from tests.conftest import QUESTIONS_FILE
+
+ADDED_QUESTION = "when did the kremlin chief show up"
+ADDED = f"- when did putin arrive\n      - {ADDED_QUESTION}\n"
 
 
 def answers(service: FactService) -> list[str | None]:
@@ -46,13 +50,12 @@ def test_an_edited_file_is_never_answered_from_an_old_snapshot(fact_copy, tmp_pa
     FactService(facts, seeds, cache).load(snapshot_use="use")
     old = snapshots_in(cache)
     timeline = facts / "timeline.yaml"
-    added = "- when did putin arrive\n      - when did the kremlin chief show up\n"
-    timeline.write_text(timeline.read_text().replace("- when did putin arrive\n", added))
+    timeline.write_text(timeline.read_text().replace("- when did putin arrive\n", ADDED))
 
     edited = FactService(facts, seeds, cache)
     edited.load(snapshot_use="use")
 
-    assert "when did the kremlin chief show up" in edited.base.fact("putin-arrival").questions
+    assert ADDED_QUESTION in edited.base.fact("putin-arrival").questions
     assert snapshots_in(cache) != old and len(snapshots_in(cache)) == 1, "the stale snapshot stays behind"
 
 
@@ -142,3 +145,38 @@ def test_check_builds_even_with_a_snapshot_there(fact_copy, tmp_path, monkeypatc
 
     monkeypatch.setattr(snapshot, "read", unreadable)
     FactService(facts, seeds, cache).load(snapshot_use="refresh")
+
+
+def test_a_reload_of_unchanged_files_builds_nothing(fact_copy, monkeypatch):
+    facts, seeds = fact_copy
+    service = FactService(facts, seeds)
+    service.load()
+    first = service.state
+
+    monkeypatch.setattr("bot.core.service.load_fact_base", no_build)
+    report = service.load(by="moderator")
+
+    assert report.unchanged and report.fact_count == len(first.base.facts)
+    assert service.matcher is first.matcher and service.state.loaded_by == "moderator"
+
+
+def test_a_file_changed_during_the_build_is_read_at_the_next_reload(fact_copy, monkeypatch):
+    """The build may read a file before a save and the fingerprint after it; the base must not
+    then pass for one of the saved files, or the next reload would keep the stale facts."""
+    facts, seeds = fact_copy
+    timeline = facts / "timeline.yaml"
+    service = FactService(facts, seeds)
+    real_load = service_module.load_fact_base
+
+    def load_then_save(facts_dir: Path, seeds_dir: Path):
+        base = real_load(facts_dir, seeds_dir)
+        timeline.write_text(timeline.read_text().replace("- when did putin arrive\n", ADDED))
+        return base
+
+    monkeypatch.setattr(service_module, "load_fact_base", load_then_save)
+    service.load()
+    assert ADDED_QUESTION not in service.base.fact("putin-arrival").questions
+    monkeypatch.setattr(service_module, "load_fact_base", real_load)
+
+    service.load(by="moderator")
+    assert ADDED_QUESTION in service.base.fact("putin-arrival").questions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -41,6 +41,8 @@ class LoadedState:
     matcher: Matcher
     loaded_at: datetime
     loaded_by: str
+    # Of the files it was built from; None when they changed during the build.
+    fingerprint: str | None = None
 
 
 @dataclass
@@ -82,11 +84,16 @@ class FactService:
         GIL, while a build lets the event loop run beside it.
         """
         with self._reload_lock:
-            wanted = snapshot_use != "off" and self.snapshot_dir is not None
-            key = snapshot.fingerprint(self.facts_dir, self.seeds_dir) if wanted else None
+            key = snapshot.fingerprint(self.facts_dir, self.seeds_dir)
+            current = self._state
+            if current is not None and current.fingerprint == key:
+                # Not one byte changed since the last load: nothing to build (at 100,000 facts, a
+                # fifth of a second instead of half a minute), and follow-ups stay valid.
+                self._state = replace(current, loaded_at=datetime.now(UTC), loaded_by=by)
+                return ReloadReport(fact_count=len(current.base.facts))
             with cyclic_gc_paused():
                 restored = None
-                if self.snapshot_dir and key and snapshot_use == "use":
+                if self.snapshot_dir and snapshot_use == "use":
                     restored = snapshot.read(self.snapshot_dir, key)
                 if restored is not None:
                     base, matcher = restored
@@ -97,17 +104,17 @@ class FactService:
                 # reload, is never scanned by it. (The old one holds no reference cycles, so
                 # reference counting frees it once it is swapped out.)
                 gc.freeze()
-            # Written only if no file changed while the build read them, or its name would lie.
-            built_from_key = key is not None and restored is None
-            if built_from_key and self.snapshot_dir and snapshot.fingerprint(self.facts_dir, self.seeds_dir) == key:
+            # The files may have changed while the build read them: then the base answers to no
+            # fingerprint, gets no snapshot (its name would lie), and the next reload builds.
+            settled = restored is not None or snapshot.fingerprint(self.facts_dir, self.seeds_dir) == key
+            if settled and restored is None and snapshot_use != "off" and self.snapshot_dir:
                 snapshot.write(self.snapshot_dir, key, base, matcher)
-            previous = self._state
-            self._state = LoadedState(base, matcher, datetime.now(UTC), by)
+            self._state = LoadedState(base, matcher, datetime.now(UTC), by, key if settled else None)
             self.conversations.clear()
-            report = diff_bases(previous.base if previous else None, base)
-            if previous is not None:
-                retired: list[object] = [previous]
-                del previous
+            report = diff_bases(current.base if current else None, base)
+            if current is not None:
+                retired: list[object] = [current]
+                del current
                 release_gradually(retired)
         return report
 

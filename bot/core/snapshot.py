@@ -38,7 +38,11 @@ def fingerprint(facts_dir: Path, seeds_dir: Path) -> str:
     for label, folder, pattern in (("facts", facts_dir, "*.yaml"), ("seeds", seeds_dir, "*")):
         files = sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
         for path in files:
-            content = path.read_bytes()
+            try:
+                content = path.read_bytes()
+            except OSError:
+                # Gone or unreadable: the loader will say which; this fingerprint matches nothing.
+                content = b"unreadable " + os.urandom(16)
             digest.update(f"\0{label}/{path.name}\0{len(content)}\0".encode())
             digest.update(content)
     return digest.hexdigest()
