@@ -2,7 +2,8 @@
 
 The bot reloads with `asyncio.to_thread(FactService.load)`; the loop keeps running, but the
 reload is Python code that holds the GIL in turns with it. This prints how late a 5 ms timer
-fires while the reload runs (max, p99, median), beside the same probe on an idle loop.
+fires (max, p99, median) on an idle loop, during a reload after one fact file was edited (a
+full build), and during a reload of unchanged files (nothing to build).
 
     python benchmarks/bench_reload_lag.py [--facts 10000]
     python benchmarks/bench_reload_lag.py --base /tmp/summitbot-scale/facts-100000-seed1
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,14 +48,21 @@ def describe(label: str, lags: list[float]) -> str:
     )
 
 
-async def measure(service: FactService) -> None:
+async def measure(service: FactService, edited_file: Path) -> None:
     print(describe("idle loop", await lateness_while(None, seconds=1.0)))
+    # A moderator's edit: one fact file changes, so the whole base is built again.
+    edited_file.write_text(edited_file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    await reload_beside_the_probe(service, "reload after an edit")
+    await reload_beside_the_probe(service, "reload of unchanged files")
+
+
+async def reload_beside_the_probe(service: FactService, label: str) -> None:
     started = time.perf_counter()
     reload = asyncio.ensure_future(asyncio.to_thread(service.load, "benchmark"))
     lags = await lateness_while(reload)
     report = await reload
-    print(f"reload of {report.fact_count:,} facts in a worker thread: {time.perf_counter() - started:.1f} s")
-    print(describe("loop during the reload", lags))
+    print(f"{label}, {report.fact_count:,} facts, in a worker thread: {time.perf_counter() - started:.1f} s")
+    print(describe("  loop meanwhile", lags))
 
 
 def main() -> None:
@@ -62,14 +71,16 @@ def main() -> None:
     parser.add_argument("--base", type=Path, help="a base generate_facts.py already wrote (e.g. bench_scale's cache)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        out = args.base or Path(folder) / "base"
+        out = Path(folder) / "base"
         if args.base is None:
             generator = ROOT / "benchmarks" / "generate_facts.py"
             command = [sys.executable, str(generator), str(out), "--facts", str(args.facts)]
             subprocess.run(command, check=True, capture_output=True, timeout=600)
+        else:
+            shutil.copytree(args.base, out)  # it gets edited
         service = FactService(out / "facts", out / "seeds")
         service.load("startup")
-        asyncio.run(measure(service))
+        asyncio.run(measure(service, max((out / "facts").glob("facts-*.yaml"))))
 
 
 if __name__ == "__main__":
