@@ -272,12 +272,12 @@ class Matcher:
         correct, since the vocabulary is made of these very words; its words go to `words_seen`."""
         words = normalize(text).split()
         words_seen.update(words)
-        tokens = self._mark_intents(self._fold_terms(self._drop_fillers(self._apply_synonyms(words))))
-        stems = [t if t in self._terms or t[0] == INTENT_PREFIX else stem(t) for t in tokens if t not in STOPWORDS]
+        tokens = self._fold(self._apply_synonyms(words))
+        _, stems = self._content_and_stems(tokens)
         return _FactText(
             content=" ".join(stems),
             entities=self._entities_in(tokens),
-            intents=frozenset(t[1:] for t in tokens if t[0] == INTENT_PREFIX),
+            intents=self._intents_in(tokens),
             informative=frozenset(t for t in stems if t[0] != INTENT_PREFIX),
         )
 
@@ -285,13 +285,24 @@ class Matcher:
 
     def read(self, question: str) -> Reading:
         words = self._apply_synonyms(normalize(question).split())
-        words = self._corrected(words)
-        words = self._drop_fillers(words)
-        return self._reading(question, self._mark_intents(self._fold_terms(words)))
+        return self._reading(question, self._fold(self._corrected(words)))
+
+    def _fold(self, words: Sequence[str]) -> list[str]:
+        """Filler dropped, aliases folded into term tokens, cues into intent tokens: the steps a
+        question and a fact's own text share, so that both are compared in the same terms."""
+        return self._mark_intents(self._fold_terms(self._drop_fillers(words)))
+
+    def _content_and_stems(self, tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+        """The tokens that are not stopwords, and their stems (term and intent tokens kept whole)."""
+        content = [t for t in tokens if t not in STOPWORDS]
+        return content, [t if t in self._terms or t[0] == INTENT_PREFIX else stem(t) for t in content]
+
+    @staticmethod
+    def _intents_in(tokens: Iterable[str]) -> frozenset[str]:
+        return frozenset(t[1:] for t in tokens if t[0] == INTENT_PREFIX)
 
     def _reading(self, question: str, tokens: Sequence[str]) -> Reading:
-        content = [t for t in tokens if t not in STOPWORDS]
-        stems = [t if t in self._terms or t[0] == INTENT_PREFIX else stem(t) for t in content]
+        content, stems = self._content_and_stems(tokens)
         unknown = tuple(
             t
             for t, t_stem in zip(content, stems, strict=True)
@@ -302,7 +313,7 @@ class Matcher:
             tokens=tuple(tokens),
             content=" ".join(stems),
             entities=self._entities_in(tokens),
-            intents=frozenset(t[1:] for t in tokens if t[0] == INTENT_PREFIX),
+            intents=self._intents_in(tokens),
             unknown_words=unknown,
             informative=frozenset(t for t in stems if t[0] != INTENT_PREFIX),
         )
