@@ -138,17 +138,16 @@ async def test_auto_reload_makes_a_save_live_within_two_seconds_and_ignores_a_br
 
         await asyncio.wait_for(until_live(), timeout=2.0)
         print(f"auto-reload: live {asyncio.get_running_loop().time() - saved:.2f} s after the save")
-        assert any(m["embeds"] and m["embeds"][0]["title"].startswith("Reloaded") for m in fake.channel_messages)
 
-        general.write_text(original.replace("    paragraph: 18\n", "    paragraph: [broken\n"))
-
-        async def until_refused() -> None:
-            while not any(
-                m["embeds"] and m["embeds"][0]["title"].startswith("Reload refused") for m in fake.channel_messages
-            ):
+        async def until_logged(title: str) -> None:
+            # The new facts answer as soon as they are swapped in; the log line follows.
+            while not any(m["embeds"] and m["embeds"][0]["title"].startswith(title) for m in fake.channel_messages):
                 await asyncio.sleep(0.05)
 
-        await asyncio.wait_for(until_refused(), timeout=WAIT)
+        await asyncio.wait_for(until_logged("Reloaded"), timeout=WAIT)
+
+        general.write_text(original.replace("    paragraph: 18\n", "    paragraph: [broken\n"))
+        await asyncio.wait_for(until_logged("Reload refused"), timeout=WAIT)
         refused = [m for m in fake.channel_messages if m["embeds"][0]["title"].startswith("Reload refused")][-1]
         assert "facts/general.yaml:" in refused["embeds"][0]["description"]
         assert "would-be mediator" in await answer(), "the broken save changed nothing"
