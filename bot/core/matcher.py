@@ -28,13 +28,15 @@ from bot.core.answer import Answer
 from bot.core.factbase import Fact, FactBase, Term
 from bot.core.spelling import Speller
 from bot.core.stopwords import STOPWORDS
-from bot.core.text import normalize
+from bot.core.text import words_of
 
 # Words that make a question a follow-up of the asker's previous one.
 PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their"})
 CONTINUATIONS = (("and",), ("what", "about"), ("how", "about"), ("same", "for"))
 
 MAX_REMEMBERED_CORRECTIONS = 8192
+# Stems remembered while the facts are indexed: far more than any base's vocabulary.
+MAX_REMEMBERED_STEMS_AT_BUILD = 1 << 22
 
 # Marks the start of a question, for cues that only count as its first word.
 ANCHOR = "^"
@@ -78,14 +80,18 @@ class Tuning:
 
 
 class PhraseTable(dict[tuple[str, ...], tuple[str, ...]]):
-    """Phrases (tuples of words) and what each stands for, with the longest phrase that starts
-    with each word, so that a scan skips at once the many words that start no phrase."""
+    """Phrases (tuples of words) and what each stands for, with the lengths of the phrases that
+    start with each word, longest first, so that a scan skips at once the many words that start
+    no phrase and tries only lengths that exist."""
 
     def __init__(self, phrases: Mapping[tuple[str, ...], tuple[str, ...]]) -> None:
         super().__init__(phrases)
-        self.reach: dict[str, int] = {}
+        lengths: dict[str, set[int]] = {}
         for phrase in self:
-            self.reach[phrase[0]] = max(len(phrase), self.reach.get(phrase[0], 0))
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        self.spans: dict[str, tuple[int, ...]] = {
+            word: tuple(sorted(found, reverse=True)) for word, found in lengths.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -129,12 +135,9 @@ class Matcher:
         self._background: set[str] = set()
         self._build_lexicon(base.terms)
         self._alias_tokens = PhraseTable(self._alias_tokens)
-        self._fillers = PhraseTable({tuple(normalize(f).split()): () for f in base.fillers if normalize(f)})
+        self._fillers = PhraseTable({tuple(words_of(f)): () for f in base.fillers if words_of(f)})
         self._synonyms = PhraseTable(
-            {
-                tuple(normalize(word).split()): tuple(normalize(meaning).split())
-                for word, meaning in base.synonyms.items()
-            }
+            {tuple(words_of(word)): tuple(words_of(meaning)) for word, meaning in base.synonyms.items()}
         )
         self._parents = {t.id: t.part_of for t in base.terms if t.part_of}
         self._kinds = {t.id: t.kind for t in base.terms}
@@ -144,6 +147,11 @@ class Matcher:
                 self._all_descendants.setdefault(ancestor, set()).add(child)
         self._background_tokens = frozenset(self.term_token(t) for t in self._background)
         self._intent_cues = PhraseTable(self._build_intent_cues(base.intents))
+        self._intent_names = {token: token[1:] for tokens in self._intent_cues.values() for token in tokens}
+        self._entity_ids = {token: term.id for token, term in self._terms.items() if term.kind != "concept"}
+        # Term and intent tokens are kept whole; every other word is stemmed once and remembered.
+        self._stems: dict[str, str] = {token: token for token in [*self._terms, *self._intent_names]}
+        self._stems_bound = MAX_REMEMBERED_STEMS_AT_BUILD
         self._phrasings: list[_Phrasing] = []
         self._fact_terms: list[frozenset[str]] = []
         self._fact_core: list[frozenset[str]] = []
@@ -156,6 +164,7 @@ class Matcher:
         self._vocabulary = self._build_vocabulary(base, fact_words)
         self._speller = Speller(self._vocabulary)
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
+        self._stems_bound = len(self._stems) + MAX_REMEMBERED_CORRECTIONS
         self._corrections: dict[str, str] = {}
         self._choices = [p.content for p in self._phrasings]
         self._default_suggestions: dict[str | None, list[Fact]] = {}
@@ -182,7 +191,7 @@ class Matcher:
             if term.background:
                 self._background.add(term.id)
             for alias in term.aliases:
-                key = tuple(normalize(alias).split())
+                key = tuple(words_of(alias))
                 while key[:1] == ("the",):
                     key = key[1:]
                 if key:
@@ -202,7 +211,7 @@ class Matcher:
         for term in base.terms:
             texts.extend(term.aliases)
         for text in texts:
-            words.update(normalize(text).split())
+            words.update(words_of(text))
         return frozenset(words)
 
     def _build_intent_cues(self, intents: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -213,7 +222,7 @@ class Matcher:
         for intent, phrases in intents.items():
             for phrase in phrases:
                 anchored = phrase.lstrip().startswith("^")
-                key = tuple(self._fold_terms(normalize(phrase).split()))
+                key = tuple(self._fold_terms(words_of(phrase)))
                 if key:
                     cues.setdefault((ANCHOR, *key) if anchored else key, (INTENT_PREFIX + intent,))
         return cues
@@ -270,7 +279,7 @@ class Matcher:
     def _read_fact_text(self, text: str, words_seen: set[str]) -> _FactText:
         """A fact's own text, folded as a question is (see `read`) but with no spelling to
         correct, since the vocabulary is made of these very words; its words go to `words_seen`."""
-        words = normalize(text).split()
+        words = words_of(text)
         words_seen.update(words)
         tokens = self._fold(self._apply_synonyms(words))
         _, stems = self._content_and_stems(tokens)
@@ -284,7 +293,7 @@ class Matcher:
     # --- reading a question ---------------------------------------------------------------
 
     def read(self, question: str) -> Reading:
-        words = self._apply_synonyms(normalize(question).split())
+        words = self._apply_synonyms(words_of(question))
         return self._reading(question, self._fold(self._corrected(words)))
 
     def _fold(self, words: Sequence[str]) -> list[str]:
@@ -295,11 +304,19 @@ class Matcher:
     def _content_and_stems(self, tokens: Sequence[str]) -> tuple[list[str], list[str]]:
         """The tokens that are not stopwords, and their stems (term and intent tokens kept whole)."""
         content = [t for t in tokens if t not in STOPWORDS]
-        return content, [t if t in self._terms or t[0] == INTENT_PREFIX else stem(t) for t in content]
+        known = self._stems
+        return content, [known.get(t) or self._new_stem(t) for t in content]
 
-    @staticmethod
-    def _intents_in(tokens: Iterable[str]) -> frozenset[str]:
-        return frozenset(t[1:] for t in tokens if t[0] == INTENT_PREFIX)
+    def _new_stem(self, word: str) -> str:
+        """Remembered up to a bound: every word of the facts is, most words of questions are."""
+        stemmed = stem(word)
+        if len(self._stems) < self._stems_bound:
+            self._stems[word] = stemmed
+        return stemmed
+
+    def _intents_in(self, tokens: Iterable[str]) -> frozenset[str]:
+        intent_names = self._intent_names
+        return frozenset([intent_names[t] for t in intent_names.keys() & tokens])
 
     def _reading(self, question: str, tokens: Sequence[str]) -> Reading:
         content, stems = self._content_and_stems(tokens)
@@ -349,38 +366,39 @@ class Matcher:
     def _fold_terms(self, words: Sequence[str]) -> list[str]:
         return self._replace_phrases(words, self._alias_tokens)
 
-    def _replace_phrases(self, words: Sequence[str], table: PhraseTable) -> list[str]:
+    @staticmethod
+    def _replace_phrases(words: Sequence[str], table: PhraseTable) -> list[str]:
         """Scan left to right; where a phrase of `table` starts (the longest one), put its
-        replacement instead (a synonym, a term token, an intent token, or nothing for filler)."""
-        reach = table.reach
-        if reach.keys().isdisjoint(words):
+        replacement instead (a synonym, a term token, an intent token, or nothing for filler).
+        Only the words that start some phrase are looked at one by one."""
+        spans = table.spans
+        if spans.keys().isdisjoint(words):
             return list(words)
         result: list[str] = []
-        i, count = 0, len(words)
-        while i < count:
-            span = self._longest(words, i, table) if words[i] in reach else 0
-            if span:
-                result.extend(table[tuple(words[i : i + span])])
-                i += span
-            else:
-                result.append(words[i])
-                i += 1
+        done, count = 0, len(words)
+        for start in [i for i, word in enumerate(words) if word in spans]:
+            if start < done:
+                continue
+            for span in spans[words[start]]:
+                phrase = tuple(words[start : start + span]) if start + span <= count else None
+                if phrase in table:
+                    result += words[done:start]
+                    result += table[phrase]
+                    done = start + span
+                    break
+        result += words[done:]
         return result
-
-    @staticmethod
-    def _longest(words: Sequence[str], start: int, table: PhraseTable) -> int:
-        for span in range(min(table.reach.get(words[start], 0), len(words) - start), 0, -1):
-            if tuple(words[start : start + span]) in table:
-                return span
-        return 0
 
     def _mark_intents(self, tokens: Sequence[str]) -> list[str]:
         """Replace each intent cue by its intent token, so that phrasings compare on what they
-        ask, however it is worded; the start-of-question mark is only there for anchored cues."""
-        return [t for t in self._replace_phrases([ANCHOR, *tokens], self._intent_cues) if t != ANCHOR]
+        ask, however it is worded; the start-of-question mark is only there for anchored cues,
+        and stays first unless one of them took it."""
+        marked = self._replace_phrases([ANCHOR, *tokens], self._intent_cues)
+        return marked[1:] if marked[:1] == [ANCHOR] else marked
 
     def _entities_in(self, tokens: Iterable[str]) -> frozenset[str]:
-        return frozenset(term.id for t in tokens if (term := self._terms.get(t)) is not None and term.kind != "concept")
+        entity_ids = self._entity_ids
+        return frozenset([entity_ids[t] for t in entity_ids.keys() & tokens])
 
     # --- answering ------------------------------------------------------------------------
 
@@ -400,7 +418,7 @@ class Matcher:
         question that names nobody but says "he", "she" or "they" is about whom the previous
         one named. Anything else stands on its own.
         """
-        words = normalize(reading.text).split()
+        words = words_of(reading.text)
         if any(words[: len(cue)] == list(cue) for cue in CONTINUATIONS):
             subject, named = self._subject(previous.tokens), self._subject(reading.tokens)
         else:
@@ -458,7 +476,7 @@ class Matcher:
 
     def resolve(self, name: str, kinds: frozenset[str]) -> Term | None:
         """The person or country a name refers to, through its aliases, tolerating typos."""
-        words = self._corrected(self._apply_synonyms(normalize(name).split()))
+        words = self._corrected(self._apply_synonyms(words_of(name)))
         folded = self._alias_tokens.get(tuple(words), ())
         term = self._terms.get(folded[0]) if folded else None
         if term is not None and term.kind in kinds:

@@ -9,6 +9,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": 
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+_WORD = re.compile(r"[0-9a-z]+")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -18,13 +19,27 @@ def normalize(text: str) -> str:
     "Xi's arrival?!" and "xi  arrival" both become "xi arrival"; "Türkiye" becomes "turkiye".
     Possessive "'s" is dropped so that an alias matches in "Putin's" too.
     """
+    return _NOT_WORD.sub(" ", _folded(text)).strip()
+
+
+def words_of(text: str) -> list[str]:
+    """The words of `normalize(text)`, found in one pass: at 100,000 facts this is run on
+    700,000 texts when the base is built."""
+    return _WORD.findall(_folded(text))
+
+
+def _folded(text: str) -> str:
+    """Case, accents and apostrophes folded; the regular expressions run only on text that has
+    an apostrophe, which most do not."""
     if not text.isascii():
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = text.casefold().translate(_APOSTROPHES)
-    folded = _POSSESSIVE.sub("", folded)
-    folded = _APOSTROPHE_IN_WORD.sub("", folded)
-    return _NOT_WORD.sub(" ", folded).strip()
+    folded = text.casefold()
+    if not folded.isascii() or "`" in folded:
+        folded = folded.translate(_APOSTROPHES)
+    if "'" in folded:
+        folded = _APOSTROPHE_IN_WORD.sub("", _POSSESSIVE.sub("", folded))
+    return folded
 
 
 def fold_whitespace(text: str) -> str:
