@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import FactBaseError, FactService, snapshot
+from bot.core import FactBaseError, FactService, diskcache, snapshot
 from bot.core import service as service_module
 from bot.core.evaluation import load_questions
 from tests.conftest import QUESTIONS_FILE
@@ -79,7 +79,7 @@ def test_a_damaged_snapshot_is_ignored_with_a_warning(fact_copy, tmp_path, caplo
 def test_changed_code_means_another_snapshot(fact_copy, monkeypatch):
     facts, seeds = fact_copy
     before = snapshot.fingerprint(facts, seeds)
-    monkeypatch.setattr(snapshot, "_code_digest", lambda: "another matcher")
+    monkeypatch.setattr(diskcache, "code_digest", lambda: "another matcher")
     assert snapshot.fingerprint(facts, seeds) != before
 
 
@@ -168,8 +168,8 @@ def test_a_file_changed_during_the_build_is_read_at_the_next_reload(fact_copy, m
     service = FactService(facts, seeds)
     real_load = service_module.load_fact_base
 
-    def load_then_save(facts_dir: Path, seeds_dir: Path):
-        base = real_load(facts_dir, seeds_dir)
+    def load_then_save(facts_dir: Path, seeds_dir: Path, parsed_files: object = None):
+        base = real_load(facts_dir, seeds_dir, parsed_files)
         timeline.write_text(timeline.read_text().replace("- when did putin arrive\n", ADDED))
         return base
 

@@ -17,6 +17,7 @@ import yaml
 from bot.core.article import Article, read_article
 from bot.core.errors import FactBaseError, FactProblem
 from bot.core.factbase import SCO_STATUSES, Country, Fact, FactBase, Person, Term
+from bot.core.parsecache import ParsedFiles
 from bot.core.release import release_gradually
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -194,8 +195,9 @@ def _record_id(record: _Record) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def load_fact_base(facts_dir: Path, seeds_dir: Path) -> FactBase:
-    """Load and validate every `*.yaml` in `facts_dir` against the articles in `seeds_dir`."""
+def load_fact_base(facts_dir: Path, seeds_dir: Path, parsed_files: ParsedFiles | None = None) -> FactBase:
+    """Load and validate every `*.yaml` in `facts_dir` against the articles in `seeds_dir`;
+    with `parsed_files`, files parsed by an earlier load are read back from it instead."""
     problems = _Collector()
     articles = _load_articles(seeds_dir, problems)
     files = sorted(facts_dir.glob("*.yaml")) if facts_dir.is_dir() else []
@@ -203,7 +205,7 @@ def load_fact_base(facts_dir: Path, seeds_dir: Path) -> FactBase:
         problems.add(str(facts_dir), "facts folder not found")
     elif not files:
         problems.add(str(facts_dir), "no *.yaml fact files in this folder")
-    sections, file_sources = _read_files(files, facts_dir, problems)
+    sections, file_sources = _read_files(files, facts_dir, problems, parsed_files)
     if not articles or problems.problems:
         raise FactBaseError(problems.problems)
     shown_files = [_display_path(f, facts_dir) for f in files]
@@ -211,6 +213,8 @@ def load_fact_base(facts_dir: Path, seeds_dir: Path) -> FactBase:
     base = _build(articles, file_articles, sections, shown_files, problems)
     if problems.problems:
         raise FactBaseError(problems.problems)
+    if parsed_files is not None:
+        parsed_files.keep_only_used()
     parsed: list[object] = [sections]
     del sections
     release_gradually(parsed)
@@ -274,14 +278,14 @@ def _articles_of_files(
 
 
 def _read_files(
-    files: list[Path], facts_dir: Path, problems: _Collector
+    files: list[Path], facts_dir: Path, problems: _Collector, parsed_files: ParsedFiles | None
 ) -> tuple[dict[str, list[tuple[str, Any]]], dict[str, tuple[Any, int | None]]]:
     """Parse each file and group its top-level sections; structural problems are collected."""
     sections: dict[str, list[tuple[str, Any]]] = {name: [] for name in SECTIONS}
     file_sources: dict[str, tuple[Any, int | None]] = {}
     for path in files:
         shown = _display_path(path, facts_dir)
-        document = _parse_yaml(path, shown, problems)
+        document = _parse_yaml(path, shown, problems, parsed_files)
         if document is None:
             continue
         if not isinstance(document, dict):
@@ -302,7 +306,7 @@ def _read_files(
     return sections, file_sources
 
 
-def _parse_yaml(path: Path, shown: str, problems: _Collector) -> Any:
+def _parse_yaml(path: Path, shown: str, problems: _Collector, parsed_files: ParsedFiles | None) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -311,6 +315,18 @@ def _parse_yaml(path: Path, shown: str, problems: _Collector) -> Any:
     if len(raw) > MAX_FILE_BYTES:
         problems.add(shown, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
         return None
+    if parsed_files is None:
+        return _parse_yaml_bytes(raw, shown, problems)
+    key = parsed_files.key(raw)
+    document = parsed_files.get(key)
+    if document is None:
+        document = _parse_yaml_bytes(raw, shown, problems)
+        if document is not None:
+            parsed_files.put(key, document)
+    return document
+
+
+def _parse_yaml_bytes(raw: bytes, shown: str, problems: _Collector) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

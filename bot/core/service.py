@@ -16,6 +16,7 @@ from bot.core.conversation import ConversationMemory
 from bot.core.factbase import Fact, FactBase
 from bot.core.loader import load_fact_base
 from bot.core.matcher import Matcher
+from bot.core.parsecache import ParsedFiles
 from bot.core.release import cyclic_gc_paused, release_gradually
 
 SnapshotUse = Literal["off", "use", "refresh"]
@@ -55,10 +56,15 @@ class FactService:
 
     facts_dir: Path
     seeds_dir: Path
-    snapshot_dir: Path | None = None
+    cache_dir: Path | None = None
     conversations: ConversationMemory = field(default_factory=ConversationMemory)
     _state: LoadedState | None = field(default=None, init=False, repr=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _parsed_files: ParsedFiles | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.cache_dir is not None:
+            self._parsed_files = ParsedFiles(self.cache_dir)
 
     @property
     def state(self) -> LoadedState:
@@ -77,11 +83,12 @@ class FactService:
     def load(self, by: str = "startup", *, snapshot_use: SnapshotUse = "off") -> ReloadReport:
         """Load (or reload) the facts; raises FactBaseError and keeps the old base on failure.
 
-        `snapshot_use` says what to do with a snapshot in `snapshot_dir`: "use" one made from the
+        `snapshot_use` says what to do with a snapshot in `cache_dir`: "use" one made from the
         very same files instead of building, or build and leave one for next time (at startup,
         before anything else runs); "refresh": build, and leave one (`summitbot check`); "off":
         only build. Reloads stay "off": reading or writing a snapshot is a long step that holds the
-        GIL, while a build lets the event loop run beside it.
+        GIL, while a build lets the event loop run beside it. Whatever `snapshot_use` says, a build
+        with a `cache_dir` parses only the fact files it has not parsed before (see `parsecache`).
         """
         with self._reload_lock:
             key = snapshot.fingerprint(self.facts_dir, self.seeds_dir)
@@ -93,12 +100,12 @@ class FactService:
                 return ReloadReport(fact_count=len(current.base.facts))
             with cyclic_gc_paused():
                 restored = None
-                if self.snapshot_dir and snapshot_use == "use":
-                    restored = snapshot.read(self.snapshot_dir, key)
+                if self.cache_dir and snapshot_use == "use":
+                    restored = snapshot.read(self.cache_dir, key)
                 if restored is not None:
                     base, matcher = restored
                 else:
-                    base = load_fact_base(self.facts_dir, self.seeds_dir)
+                    base = load_fact_base(self.facts_dir, self.seeds_dir, self._parsed_files)
                     matcher = Matcher(base)
                 # Before the collector runs again: the new index, which lives until the next
                 # reload, is never scanned by it. (The old one holds no reference cycles, so
@@ -107,8 +114,8 @@ class FactService:
             # The files may have changed while the build read them: then the base answers to no
             # fingerprint, gets no snapshot (its name would lie), and the next reload builds.
             settled = restored is not None or snapshot.fingerprint(self.facts_dir, self.seeds_dir) == key
-            if settled and restored is None and snapshot_use != "off" and self.snapshot_dir:
-                snapshot.write(self.snapshot_dir, key, base, matcher)
+            if settled and restored is None and snapshot_use != "off" and self.cache_dir:
+                snapshot.write(self.cache_dir, key, base, matcher)
             self._state = LoadedState(base, matcher, datetime.now(UTC), by, key if settled else None)
             self.conversations.clear()
             report = diff_bases(current.base if current else None, base)

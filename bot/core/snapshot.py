@@ -6,8 +6,7 @@ from a snapshot takes a few seconds. A snapshot is named by a fingerprint of eve
 build reads (each fact file and seed file, byte for byte, and the source of this package), so a
 changed fact, article or matcher never meets a stale snapshot: it simply finds none.
 
-The snapshot is a pickle written by this program into its own cache folder; like the code, that
-folder must not be writable by anyone else.
+The snapshot is a pickle written by this program into its own cache folder (see `diskcache`).
 """
 
 from __future__ import annotations
@@ -16,11 +15,9 @@ import hashlib
 import logging
 import os
 import pickle
-import sys
-import tempfile
-from functools import cache
 from pathlib import Path
 
+from bot.core import diskcache
 from bot.core.factbase import FactBase
 from bot.core.matcher import Matcher
 
@@ -34,7 +31,7 @@ SUFFIX = ".pickle"
 
 def fingerprint(facts_dir: Path, seeds_dir: Path) -> str:
     """A digest of every input of the build: the files it reads, and the code that builds."""
-    digest = hashlib.sha256(f"{FORMAT} {sys.version_info[:2]} {pickle.HIGHEST_PROTOCOL} {_code_digest()}".encode())
+    digest = hashlib.sha256(f"{FORMAT} {diskcache.code_digest()}".encode())
     for label, folder, pattern in (("facts", facts_dir, "*.yaml"), ("seeds", seeds_dir, "*")):
         files = sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
         for path in files:
@@ -45,15 +42,6 @@ def fingerprint(facts_dir: Path, seeds_dir: Path) -> str:
                 content = b"unreadable " + os.urandom(16)
             digest.update(f"\0{label}/{path.name}\0{len(content)}\0".encode())
             digest.update(content)
-    return digest.hexdigest()
-
-
-@cache
-def _code_digest() -> str:
-    core = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(core.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -83,17 +71,7 @@ def write(cache_dir: Path, key: str, base: FactBase, matcher: Matcher) -> Path |
     target = path_for(cache_dir, key)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=cache_dir, prefix=".tmp-", suffix=SUFFIX, delete=False) as file:
-            temporary = Path(file.name)
-            try:
-                pickle.dump((key, base, matcher), file, protocol=pickle.HIGHEST_PROTOCOL)
-                file.flush()
-                os.fsync(file.fileno())
-            except BaseException:
-                file.close()
-                temporary.unlink(missing_ok=True)
-                raise
-        os.replace(temporary, target)
+        diskcache.write_atomically(target, (key, base, matcher))
     except OSError as error:
         log.warning("could not write the fact base snapshot to %s: %s", cache_dir, error)
         return None

@@ -1,0 +1,46 @@
+"""What the caches on disk share: the digest of the code that made an entry, and writing an
+entry so that a crash or a concurrent reader never sees half of it.
+
+Entries are pickles written by this program into its own cache folder; like the code, that
+folder must not be writable by anyone else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+
+
+@cache
+def code_digest() -> str:
+    """A digest of the source of `bot.core` and of what pickles depend on, so that an entry made
+    by other code is never found."""
+    core = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"{sys.version_info[:2]} {pickle.HIGHEST_PROTOCOL}".encode())
+    for path in sorted(core.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def write_atomically(target: Path, value: object, *, durable: bool = True) -> None:
+    """Pickle `value` to a temporary file beside `target`, then rename it into place; raises
+    OSError. `durable` waits for the disk, which a large snapshot is worth and a small entry
+    that can be rebuilt is not."""
+    prefix, suffix = ".tmp-", target.suffix
+    with tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=prefix, suffix=suffix, delete=False) as file:
+        temporary = Path(file.name)
+        try:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            if durable:
+                file.flush()
+                os.fsync(file.fileno())
+        except BaseException:
+            file.close()
+            temporary.unlink(missing_ok=True)
+            raise
+    os.replace(temporary, target)
