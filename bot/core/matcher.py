@@ -17,6 +17,7 @@ suggests the closest questions it can answer.
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,7 +127,11 @@ class _FactText(NamedTuple):
 class Matcher:
     """Answers questions from one FactBase. Built once per load; answering is read-only."""
 
-    def __init__(self, base: FactBase, tuning: Tuning | None = None) -> None:
+    def __init__(self, base: FactBase, tuning: Tuning | None = None, previous: Matcher | None = None) -> None:
+        """Index `base`. With `previous`, the matcher of the base this one replaces, facts that
+        are indexed alike in both (same texts, same subjects, same aliases and cues) are copied
+        from it instead of read again: after a moderator edits one file of a large base, most of
+        a reload's work."""
         self.base = base
         self.tuning = tuning or Tuning()
         self._terms: dict[str, Term] = {}
@@ -158,10 +163,12 @@ class Matcher:
         self._fact_core_parents: list[frozenset[str]] = []
         self._fact_words: list[frozenset[str]] = []
         self._fact_people: list[frozenset[str]] = []
-        fact_words: set[str] = set()
-        for index, fact in enumerate(base.facts):
-            self._index_fact(index, fact, fact_words)
-        self._vocabulary = self._build_vocabulary(base, fact_words)
+        # The start of each fact's phrasings, and how many times each word occurs in the facts'
+        # own texts: what a later build needs to copy a fact and to take one away.
+        self._phrasing_starts: list[int] = []
+        self._word_counts: Counter[str] = Counter()
+        self._index_facts(base, previous if previous is not None and self._same_lexicon(previous) else None)
+        self._vocabulary = self._build_vocabulary(base, self._word_counts.keys())
         self._speller = Speller(self._vocabulary)
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
         self._stems_bound = len(self._stems) + MAX_REMEMBERED_CORRECTIONS
@@ -198,10 +205,11 @@ class Matcher:
                     self._alias_tokens.setdefault(key, (token,))
                     self._alias_choices.setdefault(" ".join(key), term)
 
-    def _build_vocabulary(self, base: FactBase, fact_words: set[str]) -> frozenset[str]:
+    def _build_vocabulary(self, base: FactBase, fact_words: Iterable[str]) -> frozenset[str]:
         """Every word the base knows; `fact_words`, those of the facts' own texts, were gathered
         while they were indexed, so that each text is normalised only once."""
-        words: set[str] = set(STOPWORDS) | fact_words
+        words: set[str] = set(STOPWORDS)
+        words.update(fact_words)
         texts: list[str] = [
             *base.fillers,
             *(cue for cues in base.intents.values() for cue in cues),
@@ -227,7 +235,51 @@ class Matcher:
                     cues.setdefault((ANCHOR, *key) if anchored else key, (INTENT_PREFIX + intent,))
         return cues
 
-    def _index_fact(self, index: int, fact: Fact, words_seen: set[str]) -> None:
+    def _same_lexicon(self, previous: Matcher) -> bool:
+        """Whether every text folds alike under `previous`: same terms, cues, synonyms, fillers."""
+        old = previous.base
+        return (
+            self.base.terms == old.terms
+            and self.base.fillers == old.fillers
+            and dict(self.base.synonyms) == dict(old.synonyms)
+            and dict(self.base.intents) == dict(old.intents)
+        )
+
+    def _index_facts(self, base: FactBase, previous: Matcher | None) -> None:
+        earlier = {fact.id: index for index, fact in enumerate(previous.base.facts)} if previous else {}
+        copied: set[int] = set()
+        for index, fact in enumerate(base.facts):
+            old_index = earlier.get(fact.id)
+            if previous is not None and old_index is not None and _indexed_alike(previous.base.facts[old_index], fact):
+                self._copy_fact(previous, old_index, index)
+                copied.add(old_index)
+            else:
+                self._index_fact(index, fact)
+        if previous is None:
+            return
+        self._word_counts.update(previous._word_counts)
+        for old_index, old_fact in enumerate(previous.base.facts):
+            if old_index not in copied:
+                self._word_counts.subtract(word for text in _texts_of(old_fact) for word in words_of(text))
+        for word in [word for word, count in self._word_counts.items() if count <= 0]:
+            del self._word_counts[word]
+
+    def _copy_fact(self, previous: Matcher, old_index: int, index: int) -> None:
+        start = previous._phrasing_starts[old_index]
+        end = previous._phrasing_starts[old_index + 1] if old_index + 1 < len(previous._phrasing_starts) else None
+        self._phrasing_starts.append(len(self._phrasings))
+        self._phrasings.extend(
+            [_Phrasing(index, p.content, p.intents, p.passage) for p in previous._phrasings[start:end]]
+        )
+        self._fact_terms.append(previous._fact_terms[old_index])
+        self._fact_people.append(previous._fact_people[old_index])
+        self._fact_words.append(previous._fact_words[old_index])
+        self._fact_core.append(previous._fact_core[old_index])
+        self._fact_core_parents.append(previous._fact_core_parents[old_index])
+
+    def _index_fact(self, index: int, fact: Fact) -> None:
+        self._phrasing_starts.append(len(self._phrasings))
+        words_seen: list[str] = []
         mentioned: set[str] = set(fact.about)
         words: set[str] = set()
         asks = frozenset({fact.asks})
@@ -243,6 +295,7 @@ class Matcher:
             mentioned |= folded.entities
             words |= folded.informative
             self._phrasings.append(_Phrasing(index, folded.content, folded.intents | asks))
+        self._word_counts.update(words_seen)
         related = self._with_relatives(mentioned)
         self._fact_terms.append(related)
         self._fact_people.append(frozenset(self._descendants(related, people=True) - related))
@@ -276,11 +329,11 @@ class Matcher:
             parent = self._parents.get(parent)
         return found
 
-    def _read_fact_text(self, text: str, words_seen: set[str]) -> _FactText:
+    def _read_fact_text(self, text: str, words_seen: list[str]) -> _FactText:
         """A fact's own text, folded as a question is (see `read`) but with no spelling to
         correct, since the vocabulary is made of these very words; its words go to `words_seen`."""
         words = words_of(text)
-        words_seen.update(words)
+        words_seen += words
         tokens = self._fold(self._apply_synonyms(words))
         _, stems = self._content_and_stems(tokens)
         return _FactText(
@@ -612,6 +665,22 @@ class Matcher:
         elif core and named:
             fit -= tuning.unnamed_penalty
         return fit
+
+
+def _texts_of(fact: Fact) -> tuple[str, ...]:
+    """A fact's own texts, in the order its phrasings are indexed."""
+    return (fact.answer, fact.quote, *fact.questions)
+
+
+def _indexed_alike(old: Fact, new: Fact) -> bool:
+    """Whether two facts give the same index rows: everything `_index_fact` reads is equal."""
+    return (
+        old.asks == new.asks
+        and old.about == new.about
+        and old.answer == new.answer
+        and old.quote == new.quote
+        and old.questions == new.questions
+    )
 
 
 def answer_with(fact: Fact, question: str, score: float = 100.0) -> Answer:

@@ -106,7 +106,7 @@ class FactService:
                     base, matcher = restored
                 else:
                     base = load_fact_base(self.facts_dir, self.seeds_dir, self._parsed_files)
-                    matcher = Matcher(base)
+                    matcher = Matcher(base, previous=current.matcher if current is not None else None)
                 # Before the collector runs again: the new index, which lives until the next
                 # reload, is never scanned by it. (The old one holds no reference cycles, so
                 # reference counting frees it once it is swapped out.)

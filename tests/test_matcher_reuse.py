@@ -1,0 +1,130 @@
+"""A matcher built from the one it replaces is the matcher a full build gives.
+
+After an edit, the facts that read alike in both bases are copied from the old matcher instead of
+being read again; nothing about the result may show which way it was built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.core import Matcher, load_fact_base
+from bot.core import matcher as matcher_module
+from bot.core.evaluation import load_questions
+from tests.conftest import QUESTIONS_FILE
+
+ADDED_FACT = """
+  - id: added-by-a-moderator
+    asks: when
+    about: [putin]
+    questions:
+      - when did the kremlin leader's jet touch down in astana
+    answer: Putin arrived in Astana.
+    quote: Russian President Vladimir Putin
+    paragraph: 2
+"""
+
+
+def index_of(matcher: Matcher) -> dict[str, object]:
+    """Everything a build leaves behind that answering reads."""
+    return {
+        "phrasings": matcher._phrasings,
+        "choices": matcher._choices,
+        "starts": matcher._phrasing_starts,
+        "fact rows": (
+            matcher._fact_terms,
+            matcher._fact_people,
+            matcher._fact_words,
+            matcher._fact_core,
+            matcher._fact_core_parents,
+        ),
+        "vocabulary": matcher._vocabulary,
+        "word counts": dict(matcher._word_counts),
+        "known stems": matcher._known_stems,
+        "postings": {word: sorted(found) for word, found in matcher._postings.items()},
+    }
+
+
+def answers(matcher: Matcher) -> list[tuple[str | None, float, tuple[str, ...]]]:
+    return [
+        (a.fact_id, round(a.score, 6), a.suggestion_ids)
+        for a in (matcher.ask(q.question) for q in load_questions(QUESTIONS_FILE, None))
+    ]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"the test's edit no longer applies to {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CHANGED_QUESTION = ("      - when did russia attack ukraine\n", "      - when did moscow strike\n")
+ADDED_ALIAS = ("aliases: [", "aliases: [the big boss, ")
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "a question changed": lambda facts: edit(facts / "timeline.yaml", *CHANGED_QUESTION),
+    "a fact removed": lambda facts: remove_fact(facts / "timeline.yaml", "ukraine-invasion"),
+    "a fact added": lambda facts: edit(facts / "timeline.yaml", "\nfacts:\n", "\nfacts:" + ADDED_FACT + "\n"),
+    "an alias added": lambda facts: edit(facts / "people.yaml", *ADDED_ALIAS),
+    "a word gone from the vocabulary": lambda facts: edit(
+        facts / "timeline.yaml", "how long ago did russia invade", "how long since russia invaded"
+    ),
+}
+
+
+def remove_fact(path: Path, fact_id: str) -> None:
+    """Drop one record from a facts file: from its `- id:` line to the next record."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index(f"  - id: {fact_id}\n")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("  - id: ")), len(lines))
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", EDITS, ids=list(EDITS))
+def test_a_matcher_built_from_the_previous_one_equals_a_full_build(fact_copy, change):
+    facts, seeds = fact_copy
+    previous = Matcher(load_fact_base(facts, seeds))
+    EDITS[change](facts)
+    edited = load_fact_base(facts, seeds)
+
+    reused = Matcher(edited, previous=previous)
+    full = Matcher(edited)
+
+    if change == "a word gone from the vocabulary":
+        assert "ago" in previous._vocabulary and "ago" not in reused._vocabulary
+
+    assert index_of(reused) == index_of(full)
+    assert answers(reused) == answers(full)
+
+
+def test_a_matcher_built_from_the_previous_one_reads_only_the_changed_facts(fact_copy, monkeypatch):
+    facts, seeds = fact_copy
+    previous = Matcher(load_fact_base(facts, seeds))
+    edit(facts / "timeline.yaml", *CHANGED_QUESTION)
+    edited = load_fact_base(facts, seeds)
+    read: list[str] = []
+    real = Matcher._index_fact
+
+    def counting(self: Matcher, index: int, fact: object) -> None:
+        read.append(fact.id)
+        real(self, index, fact)
+
+    monkeypatch.setattr(Matcher, "_index_fact", counting)
+    Matcher(edited, previous=previous)
+    assert read == ["ukraine-invasion"]
+
+
+def test_an_edit_to_the_aliases_reads_every_fact_again(fact_copy, monkeypatch):
+    facts, seeds = fact_copy
+    previous = Matcher(load_fact_base(facts, seeds))
+    edit(facts / "people.yaml", *ADDED_ALIAS)
+    edited = load_fact_base(facts, seeds)
+    monkeypatch.setattr(matcher_module.Matcher, "_copy_fact", _no_copy)
+    assert Matcher(edited, previous=previous).ask("when did putin arrive").fact_id == "putin-arrival"
+
+
+def _no_copy(*_args: object) -> None:
+    raise AssertionError("copied a fact although the aliases changed how every text folds")
