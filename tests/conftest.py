@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import FactBase, Matcher, load_fact_base
+from bot.core.factbase import Fact
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS_DIR = ROOT / "facts"
@@ -33,3 +34,17 @@ def fact_copy(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(FACTS_DIR, facts)
     shutil.copytree(SEEDS_DIR, seeds)
     return facts, seeds
+
+
+@pytest.fixture
+def facts_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the facts each matcher build reads, rather than copies from the one it replaces."""
+    read: list[str] = []
+    real = Matcher._index_fact
+
+    def counting(self: Matcher, index: int, fact: Fact) -> None:
+        read.append(fact.id)
+        real(self, index, fact)
+
+    monkeypatch.setattr(Matcher, "_index_fact", counting)
+    return read

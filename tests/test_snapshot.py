@@ -180,3 +180,36 @@ def test_a_file_changed_during_the_build_is_read_at_the_next_reload(fact_copy, m
 
     service.load(by="moderator")
     assert ADDED_QUESTION in service.base.fact("putin-arrival").questions
+
+
+def test_a_start_after_an_edit_copies_the_unchanged_facts_from_the_earlier_snapshot(fact_copy, tmp_path, facts_read):
+    facts, seeds = fact_copy
+    cache = tmp_path / "cache"
+    FactService(facts, seeds, cache).load(snapshot_use="use")
+    timeline = facts / "timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("- when did putin arrive\n", ADDED))
+    facts_read.clear()
+
+    started = FactService(facts, seeds, cache)
+    started.load(snapshot_use="use")
+
+    assert facts_read == ["putin-arrival"]
+    assert started.ask(ADDED_QUESTION).fact_id == "putin-arrival"
+    built = FactService(facts, seeds)
+    built.load()
+    assert answers(started) == answers(built)
+
+
+def test_an_earlier_snapshot_made_by_other_code_is_not_copied_from(fact_copy, tmp_path, monkeypatch, facts_read):
+    facts, seeds = fact_copy
+    cache = tmp_path / "cache"
+    FactService(facts, seeds, cache).load(snapshot_use="use")
+    timeline = facts / "timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("- when did putin arrive\n", ADDED))
+    monkeypatch.setattr(diskcache, "code_digest", lambda: "another matcher")
+    facts_read.clear()
+
+    started = FactService(facts, seeds, cache)
+    started.load(snapshot_use="use")
+
+    assert len(facts_read) == len(started.base.facts)

@@ -106,7 +106,7 @@ class FactService:
                     base, matcher = restored
                 else:
                     base = load_fact_base(self.facts_dir, self.seeds_dir, self._parsed_files)
-                    matcher = Matcher(base, previous=current.matcher if current is not None else None)
+                    matcher = Matcher(base, previous=self._previous_matcher(snapshot_use))
                 # Before the collector runs again: the new index, which lives until the next
                 # reload, is never scanned by it. (The old one holds no reference cycles, so
                 # reference counting frees it once it is swapped out.)
@@ -124,6 +124,15 @@ class FactService:
                 del current
                 release_gradually(retired)
         return report
+
+    def _previous_matcher(self, snapshot_use: SnapshotUse) -> Matcher | None:
+        """The matcher whose unchanged facts the build may copy: the one serving now, or at
+        startup the one in an earlier snapshot (a start after the facts were edited)."""
+        if self._state is not None:
+            return self._state.matcher
+        if snapshot_use != "off" and self.cache_dir is not None:
+            return snapshot.read_earlier(self.cache_dir)
+        return None
 
     def ask(self, question: str, asker: Hashable | None = None, source: str | None = None) -> Answer:
         """Answer `question`; with `asker`, read it as a possible follow-up of that asker's last

@@ -24,7 +24,7 @@ from bot.core.matcher import Matcher
 log = logging.getLogger(__name__)
 
 # Changes when what a snapshot holds changes in a way the package source would not show.
-FORMAT = 1
+FORMAT = 2
 PREFIX = "factbase-"
 SUFFIX = ".pickle"
 
@@ -52,18 +52,50 @@ def path_for(cache_dir: Path, key: str) -> Path:
 def read(cache_dir: Path, key: str) -> tuple[FactBase, Matcher] | None:
     """The snapshot for `key`, or None when there is none or it cannot be used."""
     path = path_for(cache_dir, key)
+    stored = _load(path)
+    if stored is None:
+        return None
+    stored_key, _code, base, matcher = stored
+    if stored_key != key:
+        log.warning("ignoring the fact base snapshot %s: it was made from other files", path)
+        return None
+    return base, matcher
+
+
+def read_earlier(cache_dir: Path) -> Matcher | None:
+    """The matcher of the newest snapshot made by this code from whatever files, or None.
+
+    Started after the facts changed, the bot builds a new base; the facts that did not change
+    can be copied from this one (`Matcher(previous=...)`) rather than read again.
+    """
+    snapshots = sorted(cache_dir.glob(f"{PREFIX}*{SUFFIX}"), key=_modified, reverse=True)
+    stored = _load(snapshots[0]) if snapshots else None
+    if stored is None or stored[1] != diskcache.code_digest():
+        return None
+    return stored[3]
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _load(path: Path) -> tuple[str, str, FactBase, Matcher] | None:
     try:
         with path.open("rb") as file:
-            stored_key, base, matcher = pickle.load(file)
+            stored = pickle.load(file)
+        key, code, base, matcher = stored
     except FileNotFoundError:
         return None
     except Exception as error:  # a truncated or foreign file: build instead, and say so
         log.warning("ignoring the unreadable fact base snapshot %s: %s", path, error)
         return None
-    if stored_key != key or not isinstance(base, FactBase) or not isinstance(matcher, Matcher):
-        log.warning("ignoring the fact base snapshot %s: it was made from other files", path)
+    if not isinstance(base, FactBase) or not isinstance(matcher, Matcher):
+        log.warning("ignoring the fact base snapshot %s: it holds something else", path)
         return None
-    return base, matcher
+    return key, code, base, matcher
 
 
 def write(cache_dir: Path, key: str, base: FactBase, matcher: Matcher) -> Path | None:
@@ -71,7 +103,7 @@ def write(cache_dir: Path, key: str, base: FactBase, matcher: Matcher) -> Path |
     target = path_for(cache_dir, key)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        diskcache.write_atomically(target, (key, base, matcher))
+        diskcache.write_atomically(target, (key, diskcache.code_digest(), base, matcher))
     except OSError as error:
         log.warning("could not write the fact base snapshot to %s: %s", cache_dir, error)
         return None
