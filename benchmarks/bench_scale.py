@@ -178,7 +178,7 @@ def child(
     emit(
         "built",
         seconds=time.perf_counter() - started,
-        phrasings=len(matcher._phrasings),
+        phrasings=len(matcher._choices),
         vocabulary=len(matcher._vocabulary),
     )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import Matcher, load_fact_base
+from bot.core import FactService, Matcher, load_fact_base
 from bot.core import matcher as matcher_module
 from bot.core.evaluation import load_questions
 from tests.conftest import QUESTIONS_FILE
@@ -31,8 +31,7 @@ ADDED_FACT = """
 def index_of(matcher: Matcher) -> dict[str, object]:
     """Everything a build leaves behind that answering reads."""
     return {
-        "phrasings": matcher._phrasings,
-        "choices": matcher._choices,
+        "phrasings": (matcher._phrasing_facts, matcher._choices, matcher._phrasing_intents, matcher._passages),
         "starts": matcher._phrasing_starts,
         "fact rows": (
             matcher._fact_terms,
@@ -100,21 +99,25 @@ def test_a_matcher_built_from_the_previous_one_equals_a_full_build(fact_copy, ch
     assert answers(reused) == answers(full)
 
 
-def test_a_matcher_built_from_the_previous_one_reads_only_the_changed_facts(fact_copy, monkeypatch):
+def test_a_matcher_built_from_the_previous_one_reads_only_the_changed_facts(fact_copy, facts_read):
     facts, seeds = fact_copy
     previous = Matcher(load_fact_base(facts, seeds))
     edit(facts / "timeline.yaml", *CHANGED_QUESTION)
     edited = load_fact_base(facts, seeds)
-    read: list[str] = []
-    real = Matcher._index_fact
-
-    def counting(self: Matcher, index: int, fact: object) -> None:
-        read.append(fact.id)
-        real(self, index, fact)
-
-    monkeypatch.setattr(Matcher, "_index_fact", counting)
+    facts_read.clear()
     Matcher(edited, previous=previous)
-    assert read == ["ukraine-invasion"]
+    assert facts_read == ["ukraine-invasion"]
+
+
+def test_a_reload_after_an_edit_reads_only_the_changed_facts(fact_copy, facts_read):
+    facts, seeds = fact_copy
+    service = FactService(facts, seeds)
+    service.load()
+    edit(facts / "timeline.yaml", *CHANGED_QUESTION)
+    facts_read.clear()
+    report = service.load(by="moderator")
+    assert facts_read == ["ukraine-invasion"] and report.changed == ("ukraine-invasion",)
+    assert service.ask("when did moscow strike").fact_id == "ukraine-invasion"
 
 
 def test_an_edit_to_the_aliases_reads_every_fact_again(fact_copy, monkeypatch):

@@ -108,15 +108,6 @@ class Reading:
     informative: frozenset[str] = frozenset()
 
 
-class _Phrasing(NamedTuple):
-    """One way a fact is asked, as folded words; a named tuple, as there are millions at scale."""
-
-    fact_index: int
-    content: str
-    intents: frozenset[str]
-    passage: bool = False
-
-
 class _FactText(NamedTuple):
     content: str
     entities: frozenset[str]
@@ -157,7 +148,14 @@ class Matcher:
         # Term and intent tokens are kept whole; every other word is stemmed once and remembered.
         self._stems: dict[str, str] = {token: token for token in [*self._terms, *self._intent_names]}
         self._stems_bound = MAX_REMEMBERED_STEMS_AT_BUILD
-        self._phrasings: list[_Phrasing] = []
+        # The phrasings (the ways each fact is asked, folded), as columns rather than millions of
+        # small objects: the fact each one asks, its words, its intents (one set object for each
+        # distinct set), and whether it is the answer's or quote's own text.
+        self._phrasing_facts: list[int] = []
+        self._choices: list[str] = []
+        self._phrasing_intents: list[frozenset[str]] = []
+        self._passages: list[bool] = []
+        self._distinct_intents: dict[frozenset[str], frozenset[str]] = {}
         self._fact_terms: list[frozenset[str]] = []
         self._fact_core: list[frozenset[str]] = []
         self._fact_core_parents: list[frozenset[str]] = []
@@ -173,11 +171,11 @@ class Matcher:
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
         self._stems_bound = len(self._stems) + MAX_REMEMBERED_CORRECTIONS
         self._corrections: dict[str, str] = {}
-        self._choices = [p.content for p in self._phrasings]
+        del self._distinct_intents
         self._default_suggestions: dict[str | None, list[Fact]] = {}
         postings: dict[str, set[int]] = {}
-        for index, phrasing in enumerate(self._phrasings):
-            for word in phrasing.content.split():
+        for index, content in enumerate(self._choices):
+            for word in content.split():
                 if word[0] != INTENT_PREFIX:
                     postings.setdefault(word, set()).add(index)
         # Kept as built: turning 20,000 sets into frozensets doubled the memory for a moment, and
@@ -267,10 +265,13 @@ class Matcher:
     def _copy_fact(self, previous: Matcher, old_index: int, index: int) -> None:
         start = previous._phrasing_starts[old_index]
         end = previous._phrasing_starts[old_index + 1] if old_index + 1 < len(previous._phrasing_starts) else None
-        self._phrasing_starts.append(len(self._phrasings))
-        self._phrasings.extend(
-            [_Phrasing(index, p.content, p.intents, p.passage) for p in previous._phrasings[start:end]]
-        )
+        self._phrasing_starts.append(len(self._choices))
+        contents = previous._choices[start:end]
+        self._phrasing_facts += [index] * len(contents)
+        self._choices += contents
+        distinct = self._distinct_intents
+        self._phrasing_intents += [distinct.setdefault(i, i) for i in previous._phrasing_intents[start:end]]
+        self._passages += previous._passages[start:end]
         self._fact_terms.append(previous._fact_terms[old_index])
         self._fact_people.append(previous._fact_people[old_index])
         self._fact_words.append(previous._fact_words[old_index])
@@ -278,7 +279,7 @@ class Matcher:
         self._fact_core_parents.append(previous._fact_core_parents[old_index])
 
     def _index_fact(self, index: int, fact: Fact) -> None:
-        self._phrasing_starts.append(len(self._phrasings))
+        self._phrasing_starts.append(len(self._choices))
         words_seen: list[str] = []
         mentioned: set[str] = set(fact.about)
         words: set[str] = set()
@@ -289,12 +290,12 @@ class Matcher:
             words |= folded.informative
             # The answer and quote count as phrasings too, at a discount: a question may use the
             # article's own words ("China's flagship infrastructure project").
-            self._phrasings.append(_Phrasing(index, folded.content, asks, True))
+            self._add_phrasing(index, folded.content, asks, passage=True)
         for question in fact.questions:
             folded = self._read_fact_text(question, words_seen)
             mentioned |= folded.entities
             words |= folded.informative
-            self._phrasings.append(_Phrasing(index, folded.content, folded.intents | asks))
+            self._add_phrasing(index, folded.content, folded.intents | asks, passage=False)
         self._word_counts.update(words_seen)
         related = self._with_relatives(mentioned)
         self._fact_terms.append(related)
@@ -303,6 +304,12 @@ class Matcher:
         core = frozenset(a for a in fact.about if a not in self._background)
         self._fact_core.append(core)
         self._fact_core_parents.append(frozenset().union(*(self._ancestors(a) for a in core)) if core else frozenset())
+
+    def _add_phrasing(self, fact_index: int, content: str, intents: frozenset[str], passage: bool) -> None:
+        self._phrasing_facts.append(fact_index)
+        self._choices.append(content)
+        self._phrasing_intents.append(self._distinct_intents.setdefault(intents, intents))
+        self._passages.append(passage)
 
     def _with_relatives(self, term_ids: set[str]) -> frozenset[str]:
         """The terms plus what they are part of, and the places and bodies that are part of them.
@@ -568,16 +575,17 @@ class Matcher:
         intent_scores: dict[frozenset[str], float] = {}
         best: dict[int, tuple[float, float]] = {}
         for choice, set_score, index in hits:
-            phrasing = self._phrasings[index]
             text = tuning.set_weight * set_score + (1 - tuning.set_weight) * fuzz.token_sort_ratio(content, choice)
-            if phrasing.passage:
+            if self._passages[index]:
                 text *= tuning.passage_weight
-            intent = intent_scores.get(phrasing.intents)
+            asked = self._phrasing_intents[index]
+            intent = intent_scores.get(asked)
             if intent is None:
-                intent = intent_scores[phrasing.intents] = self._intent_fit(reading.intents, phrasing.intents)
-            previous = best.get(phrasing.fact_index)
+                intent = intent_scores[asked] = self._intent_fit(reading.intents, asked)
+            fact_index = self._phrasing_facts[index]
+            previous = best.get(fact_index)
             if previous is None or text + intent > previous[0] + previous[1]:
-                best[phrasing.fact_index] = (text, intent)
+                best[fact_index] = (text, intent)
         named = reading.entities - self._background
         named_ancestors = frozenset().union(*(self._ancestors(n) for n in named)) if named else frozenset()
         unknown = -tuning.unknown_word_penalty * len(reading.unknown_words)
