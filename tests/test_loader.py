@@ -157,6 +157,32 @@ def test_duplicate_key_in_one_record(fact_copy):
     assert problem.line == _line_of(facts, "general.yaml", "paragraph: 17")
 
 
+def test_a_list_used_as_a_key_is_a_located_problem(fact_copy):
+    facts, seeds = fact_copy
+    _edit(facts, "general.yaml", "    paragraph: 18\n", "    paragraph: 18\n    ? [when, where]\n    : both\n")
+    problem = _only_problem(facts, seeds)
+    assert problem.file == "facts/general.yaml" and "list or mapping used as a key" in problem.message
+    assert problem.line == _line_of(facts, "general.yaml", "? [when, where]")
+
+
+def test_an_alias_that_contains_itself_is_a_located_problem(fact_copy):
+    facts, seeds = fact_copy
+    (facts / "extra.yaml").write_text("fillers: &loop\n  - *loop\n", encoding="utf-8")
+    problem = _only_problem(facts, seeds)
+    assert problem.file == "facts/extra.yaml" and problem.line == 1
+    assert "alias that contains itself" in problem.message
+
+
+def test_anchors_and_merge_keys_load_as_yaml_says(fact_copy, shipped_base):
+    """The loader builds plain strings, lists and mappings itself; a merge key goes to PyYAML."""
+    facts, seeds = fact_copy
+    _edit(facts, "general.yaml", "    paragraph: 18\n", "    <<: {paragraph: 18}\n")
+    _edit(facts, "general.yaml", "    about: [turkey, nato]\n", "    about: &subjects [turkey, nato]\n")
+    base = load_fact_base(facts, seeds)
+    assert base.fact("turkey-mediator").paragraph == 18
+    assert base.fact("turkey-mediator") == shipped_base.fact("turkey-mediator")
+
+
 def test_dangling_reference(fact_copy):
     facts, seeds = fact_copy
     _edit(facts, "general.yaml", "about: [turkey, nato]", "about: [turkey, natoo]")

@@ -51,8 +51,82 @@ class LocatedDict(dict):
 _SafeLoaderBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_SPECIAL_KEYS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
+
+
 class _LocatingLoader(_SafeLoaderBase):  # type: ignore[misc, valid-type]
-    """A safe YAML loader whose mappings are LocatedDicts and which refuses duplicate keys."""
+    """A safe YAML loader whose mappings are LocatedDicts and which refuses duplicate keys.
+
+    Strings, lists and mappings, nearly all of a fact file, are built straight from the nodes;
+    anything else (numbers, booleans, merge keys, unknown tags) goes through PyYAML's own safe
+    constructors. At 100,000 facts PyYAML's generic path took 3.6 s of a 7.4 s parse.
+    """
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        try:
+            return self._value_of(node, set())
+        finally:
+            self.constructed_objects = {}
+            self.recursive_objects = {}
+            self.deep_construct = False
+
+    def _value_of(self, node: yaml.Node, open_nodes: set[int]) -> Any:
+        kind, tag = type(node), node.tag
+        if kind is yaml.ScalarNode and tag == _STR:
+            return node.value
+        plain_sequence = kind is yaml.SequenceNode and tag == _SEQ
+        if not plain_sequence and not (kind is yaml.MappingNode and tag == _MAP):
+            return self.construct_object(node, deep=True)
+        if id(node) in open_nodes:
+            raise yaml.constructor.ConstructorError(
+                None, None, "found an alias that contains itself; fact files do not need anchors", node.start_mark
+            )
+        open_nodes.add(id(node))
+        try:
+            if plain_sequence:
+                return self._sequence(node, open_nodes)
+            built = self._mapping(node, open_nodes)
+            return built if built is not None else self.construct_object(node, deep=True)
+        finally:
+            open_nodes.discard(id(node))
+
+    def _sequence(self, node: yaml.SequenceNode, open_nodes: set[int]) -> list[Any]:
+        return [
+            child.value if type(child) is yaml.ScalarNode and child.tag == _STR else self._value_of(child, open_nodes)
+            for child in node.value
+        ]
+
+    def _mapping(self, node: yaml.MappingNode, open_nodes: set[int]) -> LocatedDict | None:
+        """The mapping, or None when a key needs PyYAML's own handling (a merge key `<<`, or a
+        key that is not a scalar, which it refuses)."""
+        data = LocatedDict()
+        data.line = node.start_mark.line + 1
+        data.key_lines = key_lines = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag in _SPECIAL_KEYS:
+                return None
+            key = key_node.value if key_node.tag == _STR else self.construct_object(key_node, deep=True)
+            _check_new_key(data, node, key_node, key)
+            if type(value_node) is yaml.ScalarNode and value_node.tag == _STR:
+                data[key] = value_node.value
+            else:
+                data[key] = self._value_of(value_node, open_nodes)
+            key_lines[key] = key_node.start_mark.line + 1
+        return data
+
+
+def _check_new_key(data: dict, node: yaml.Node, key_node: yaml.Node, key: Any) -> None:
+    """Refuse a key seen before in the same mapping, and a list or mapping used as a key."""
+    try:
+        seen = key in data
+    except TypeError:
+        seen = None
+    if seen is None or seen:
+        problem = f"found duplicate key {key!r}" if seen else "found a list or mapping used as a key"
+        raise yaml.MarkedYAMLError("while constructing a mapping", node.start_mark, problem, key_node.start_mark)
 
 
 def _construct_located_mapping(loader: _LocatingLoader, node: yaml.MappingNode):
@@ -63,13 +137,7 @@ def _construct_located_mapping(loader: _LocatingLoader, node: yaml.MappingNode):
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if key in data:
-            raise yaml.MarkedYAMLError(
-                "while constructing a mapping",
-                node.start_mark,
-                f"found duplicate key {key!r}",
-                key_node.start_mark,
-            )
+        _check_new_key(data, node, key_node, key)
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_lines[key] = key_node.start_mark.line + 1
 
