@@ -165,7 +165,7 @@ class Matcher:
         # own texts: what a later build needs to copy a fact and to take one away.
         self._phrasing_starts: list[int] = []
         self._word_counts: Counter[str] = Counter()
-        self._index_facts(base, previous if previous is not None and self._same_lexicon(previous) else None)
+        self._index_facts(base, previous)
         self._vocabulary = self._build_vocabulary(base, self._word_counts.keys())
         self._speller = Speller(self._vocabulary)
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
@@ -233,28 +233,64 @@ class Matcher:
                     cues.setdefault((ANCHOR, *key) if anchored else key, (INTENT_PREFIX + intent,))
         return cues
 
-    def _same_lexicon(self, previous: Matcher) -> bool:
-        """Whether every text folds alike under `previous`: same terms, cues, synonyms, fillers."""
-        old = previous.base
-        return (
-            self.base.terms == old.terms
-            and self.base.fillers == old.fillers
-            and dict(self.base.synonyms) == dict(old.synonyms)
-            and dict(self.base.intents) == dict(old.intents)
+    def _words_folded_differently(self, previous: Matcher) -> frozenset[str] | None:
+        """The words of a fact's text that may make it fold differently here than in `previous`;
+        a text with none of them folds alike, so its fact can be copied. None when everything
+        must be read again: the terms' relations changed, or a cue that only counts as a
+        question's first word did (every text has a first word).
+
+        A phrase table's scan only ever changes at a word that starts a changed phrase, so the
+        changed phrases' first words are what matters, traced back to the words of the text
+        that can produce them: a synonym produces its meaning, an alias its term's token.
+        """
+        if (self._parents, self._kinds, self._background) != (previous._parents, previous._kinds, previous._background):
+            return None
+        starts: set[str] = set()
+        tables = (
+            (self._synonyms, previous._synonyms),
+            (self._fillers, previous._fillers),
+            (self._alias_tokens, previous._alias_tokens),
+            (self._intent_cues, previous._intent_cues),
         )
+        for new, old in tables:
+            starts.update(phrase[0] for phrase in new.keys() ^ old.keys())
+            starts.update(phrase[0] for phrase in new.keys() & old.keys() if new[phrase] != old[phrase])
+        if ANCHOR in starts:
+            return None
+        words: set[str] = set()
+        for matcher in (self, previous):
+            words |= matcher._words_producing(starts)
+        return frozenset(words)
+
+    def _words_producing(self, tokens: set[str]) -> set[str]:
+        """The words of a text that can turn into any of `tokens` as it is folded: the token
+        itself, the first word of a synonym whose meaning holds it, and for a term's token the
+        first words of its aliases (and of the synonyms that produce those)."""
+        wanted = set(tokens)
+        wanted.update(alias[0] for alias, folded in self._alias_tokens.items() if folded[0] in tokens)
+        wanted.update(phrase[0] for phrase, meaning in self._synonyms.items() if not wanted.isdisjoint(meaning))
+        return wanted
 
     def _index_facts(self, base: FactBase, previous: Matcher | None) -> None:
-        earlier = {fact.id: index for index, fact in enumerate(previous.base.facts)} if previous else {}
+        changed_words = self._words_folded_differently(previous) if previous is not None else None
+        if previous is None or changed_words is None:
+            for index, fact in enumerate(base.facts):
+                self._index_fact(index, fact)
+            return
+        earlier = {fact.id: index for index, fact in enumerate(previous.base.facts)}
+        rereads = not changed_words.isdisjoint(previous._word_counts)
         copied: set[int] = set()
         for index, fact in enumerate(base.facts):
             old_index = earlier.get(fact.id)
-            if previous is not None and old_index is not None and _indexed_alike(previous.base.facts[old_index], fact):
+            if (
+                old_index is not None
+                and _indexed_alike(previous.base.facts[old_index], fact)
+                and not (rereads and _mentions_any(fact, changed_words))
+            ):
                 self._copy_fact(previous, old_index, index)
                 copied.add(old_index)
             else:
                 self._index_fact(index, fact)
-        if previous is None:
-            return
         self._word_counts.update(previous._word_counts)
         for old_index, old_fact in enumerate(previous.base.facts):
             if old_index not in copied:
@@ -678,6 +714,10 @@ class Matcher:
 def _texts_of(fact: Fact) -> tuple[str, ...]:
     """A fact's own texts, in the order its phrasings are indexed."""
     return (fact.answer, fact.quote, *fact.questions)
+
+
+def _mentions_any(fact: Fact, words: frozenset[str]) -> bool:
+    return any(not words.isdisjoint(words_of(text)) for text in _texts_of(fact))
 
 
 def _indexed_alike(old: Fact, new: Fact) -> bool:
