@@ -3,8 +3,9 @@
 The bot reloads with `asyncio.to_thread(FactService.load)`; the loop keeps running, but the
 reload is Python code that holds the GIL in turns with it. This prints how late a 5 ms timer
 fires (max, p99, median) on an idle loop, during a reload after one fact file was edited (a
-build; with the cache folder, as the bot has, the other files' YAML is not parsed again), and
-during a reload of unchanged files (nothing to build).
+build; with the cache folder, as the bot has, the other files' YAML is not parsed again, and
+the facts that did not change are copied from the index being replaced), after an alias was
+added, and during a reload of unchanged files (nothing to build).
 
     python benchmarks/bench_reload_lag.py [--facts 10000] [--no-cache]
     python benchmarks/bench_reload_lag.py --base /tmp/summitbot-scale/facts-100000-seed1
@@ -54,6 +55,10 @@ async def measure(service: FactService, edited_file: Path) -> None:
     # A moderator's edit: one fact file changes, so the whole base is built again.
     edited_file.write_text(edited_file.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     await reload_beside_the_probe(service, "reload after an edit")
+    # An added alias: the facts whose texts use its first word are read again.
+    people = min(edited_file.parent.glob("people-*.yaml"))
+    people.write_text(people.read_text(encoding="utf-8").replace("  aliases:\n", "  aliases:\n  - the big boss\n", 1))
+    await reload_beside_the_probe(service, "reload after an alias was added")
     await reload_beside_the_probe(service, "reload of unchanged files")
 
 
