@@ -15,13 +15,15 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+import yaml
+
 
 @cache
 def code_digest() -> str:
-    """A digest of the source of `bot.core` and of what pickles depend on, so that an entry made
-    by other code is never found."""
+    """A digest of the source of `bot.core` and of what its entries depend on besides (Python,
+    the pickle protocol, the YAML parser), so that an entry made by other code is never found."""
     core = Path(__file__).resolve().parent
-    digest = hashlib.sha256(f"{sys.version_info[:2]} {pickle.HIGHEST_PROTOCOL}".encode())
+    digest = hashlib.sha256(f"{sys.version_info[:2]} {pickle.HIGHEST_PROTOCOL} {yaml.__version__}".encode())
     for path in sorted(core.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
