@@ -54,7 +54,8 @@ class Settings:
     auto_reload: bool = False
     log_channel_id: int | None = None
     store_path: Path = DEFAULT_STORE_PATH
-    # Where a snapshot of the built fact base is kept for the next start; None: never.
+    # Where parsed fact files and a snapshot of the built base are kept, so that a start or a
+    # reload parses and indexes only what changed; None: nothing is kept.
     cache_dir: Path | None = DEFAULT_CACHE_DIR
     retention_days: int = 90
     # Only the tests set these, to point discord.py at a loopback Discord; unset means discord.com.
