@@ -117,7 +117,7 @@ def test_a_damaged_entry_is_ignored_with_a_warning(fact_copy, tmp_path, parses, 
 def test_changed_code_finds_no_entry(fact_copy, tmp_path, parses, monkeypatch):
     facts, seeds = fact_copy
     load_fact_base(facts, seeds, ParsedFiles(tmp_path))
-    monkeypatch.setattr(diskcache, "code_digest", lambda: "another loader")
+    monkeypatch.setattr(diskcache, "code_digest", lambda *_: "another loader")
     parses.clear()
     base = load_fact_base(facts, seeds, ParsedFiles(tmp_path))
     assert len(parses) == len(base.files)

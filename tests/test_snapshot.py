@@ -79,7 +79,7 @@ def test_a_damaged_snapshot_is_ignored_with_a_warning(fact_copy, tmp_path, caplo
 def test_changed_code_means_another_snapshot(fact_copy, monkeypatch):
     facts, seeds = fact_copy
     before = snapshot.fingerprint(facts, seeds)
-    monkeypatch.setattr(diskcache, "code_digest", lambda: "another matcher")
+    monkeypatch.setattr(diskcache, "code_digest", lambda *_: "another matcher")
     assert snapshot.fingerprint(facts, seeds) != before
 
 
@@ -206,7 +206,7 @@ def test_an_earlier_snapshot_made_by_other_code_is_not_copied_from(fact_copy, tm
     FactService(facts, seeds, cache).load(snapshot_use="use")
     timeline = facts / "timeline.yaml"
     timeline.write_text(timeline.read_text().replace("- when did putin arrive\n", ADDED))
-    monkeypatch.setattr(diskcache, "code_digest", lambda: "another matcher")
+    monkeypatch.setattr(diskcache, "code_digest", lambda *_: "another matcher")
     facts_read.clear()
 
     started = FactService(facts, seeds, cache)

@@ -19,12 +19,14 @@ import yaml
 
 
 @cache
-def code_digest() -> str:
-    """A digest of the source of `bot.core` and of what its entries depend on besides (Python,
-    the pickle protocol, the YAML parser), so that an entry made by other code is never found."""
+def code_digest(modules: tuple[str, ...] | None = None) -> str:
+    """A digest of the source of `bot.core` (or of just the named modules of it, when only those
+    shape an entry) and of what entries depend on besides (Python, the pickle protocol, the YAML
+    parser), so that an entry made by other code is never found."""
     core = Path(__file__).resolve().parent
+    paths = sorted(core.glob("*.py")) if modules is None else [core / f"{name}.py" for name in sorted(modules)]
     digest = hashlib.sha256(f"{sys.version_info[:2]} {pickle.HIGHEST_PROTOCOL} {yaml.__version__}".encode())
-    for path in sorted(core.glob("*.py")):
+    for path in paths:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
