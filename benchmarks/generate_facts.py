@@ -852,6 +852,13 @@ class Builder:
 # --- writing --------------------------------------------------------------------------------
 
 
+def add_an_alias(facts_dir: Path) -> None:
+    """A moderator's vocabulary edit to a generated base: one more alias for its first person."""
+    path = min(facts_dir.glob("people-*.yaml"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  aliases:\n", "  aliases:\n  - the big boss\n", 1), encoding="utf-8")
+
+
 def _dump(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=4096)
 

@@ -95,7 +95,7 @@ class FactService:
             current = self._state
             if current is not None and current.fingerprint == key:
                 # Not one byte changed since the last load: nothing to build (at 100,000 facts, a
-                # fifth of a second instead of half a minute), and follow-ups stay valid.
+                # fifth of a second instead of six), and follow-ups stay valid.
                 self._state = replace(current, loaded_at=datetime.now(UTC), loaded_by=by)
                 return ReloadReport(fact_count=len(current.base.facts))
             with cyclic_gc_paused():

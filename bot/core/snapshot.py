@@ -1,8 +1,8 @@
 """A snapshot of the built fact base on disk, so that starting again with the same facts skips
 the build.
 
-Parsing, validating and indexing 100,000 facts takes about half a minute; reading them back
-from a snapshot takes a few seconds. A snapshot is named by a fingerprint of everything the
+Parsing, validating and indexing 100,000 facts takes over 20 s from nothing (6-7 s when only an
+edit is new); reading them back from a snapshot takes 2 s. A snapshot is named by a fingerprint of everything the
 build reads (each fact file and seed file, byte for byte, and the source of this package), so a
 changed fact, article or matcher never meets a stale snapshot: it simply finds none.
 
