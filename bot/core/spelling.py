@@ -23,7 +23,9 @@ class Speller:
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self.vocabulary = sorted(set(vocabulary))
         self._by_form: dict[str, set[str]] = {}
+        self._by_initial: dict[str, list[str]] = {}
         for word in self.vocabulary:
+            self._by_initial.setdefault(word[:1], []).append(word)
             for form in {word, *deletions(word)}:
                 self._by_form.setdefault(form, set()).add(word)
 
@@ -36,5 +38,10 @@ class Speller:
             process.extractOne(word, sorted(candidates), scorer=fuzz.ratio, score_cutoff=cutoff) if candidates else None
         )
         if match is None and len(self.vocabulary) <= FULL_SCAN_LIMIT:
-            match = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+            match = process.extractOne(word, self._starting_with(word[:1]), scorer=fuzz.ratio, score_cutoff=cutoff)
         return match[0] if match else None
+
+    def _starting_with(self, initial: str) -> list[str]:
+        """Typos further off than one slip keep the first letter ("goverment", "uzbekstan"); without
+        that, a word the base does not know reads as one it does ("replace" as "place")."""
+        return self._by_initial.get(initial, [])
