@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FACTS_DIR = ROOT / "facts"
 SEEDS_DIR = ROOT / "seeds"
 QUESTIONS_FILE = ROOT / "tests" / "data" / "questions.yaml"
+BLIND_QUESTIONS_FILE = ROOT / "tests" / "data" / "blind_questions.yaml"
 
 
 @pytest.fixture(scope="session")
