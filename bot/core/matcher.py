@@ -49,6 +49,8 @@ INTENT_PREFIX = "?"
 # many kinds of fact; both still earn the bonus when a phrasing asks the same.
 EXCLUSIVE_INTENTS = frozenset({"when", "where", "who", "how-many", "how-long", "said", "why"})
 _NO_POSTINGS: frozenset[int] = frozenset()
+# A shortlist that is over its size by at most this factor keeps its shortest phrasings.
+SHORTEST_FIRST_FACTOR = 4
 
 
 @lru_cache(maxsize=1 << 16)
@@ -77,7 +79,7 @@ class Tuning:
     uncovered_word_penalty: float = 65.0
     passage_weight: float = 0.85
     text_floor: float = 45.0
-    shortlist_size: int = 1000
+    shortlist_size: int = 400
     answer_threshold: float = 70.0
     # The answer's best phrasing must itself be worded this close to the question: bonuses for
     # naming the right people and asking the right kind of thing cannot carry a loose match alone.
@@ -443,7 +445,13 @@ class Matcher:
         return self._replace_phrases(words, self._synonyms)
 
     def _corrected(self, words: Sequence[str]) -> list[str]:
-        return [w if w in self._vocabulary or len(w) < 4 or w.isdigit() else self._correct(w) for w in words]
+        corrected: list[str] = []
+        for word in words:
+            if word in self._vocabulary or len(word) < 4 or word.isdigit():
+                corrected.append(word)
+            else:
+                corrected += self._correct(word).split()
+        return corrected
 
     def _correct(self, word: str) -> str:
         """Memoised in a plain dict (an lru_cache on a bound method would make the matcher a
@@ -456,13 +464,23 @@ class Matcher:
         return corrected
 
     def _correct_uncached(self, word: str) -> str:
-        """The closest word the fact base knows, when it is close enough to be a typo of it.
+        """The closest word the fact base knows, when it is close enough to be a typo of it, or two
+        known words run together.
 
         Short words need to be closer. From six letters on, one changed letter is taken for a typo
         ("arrzve", "meaber"); in five it is as often another word ("paris" is not "parts"), so
         there only a dropped or doubled letter is.
         """
-        return self._speller.correct(word, cutoff=86.0 if len(word) <= 5 else 80.0) or word
+        return self._speller.correct(word, cutoff=86.0 if len(word) <= 5 else 80.0) or self._split(word) or word
+
+    def _split(self, word: str) -> str | None:
+        """Two known words typed without the space between them ("howlong", "whatday"), each of
+        three letters at least, so that a stray "no" or "a" does not split words the base lacks."""
+        known = self._vocabulary
+        for cut in range(3, len(word) - 2):
+            if word[:cut] in known and word[cut:] in known:
+                return f"{word[:cut]} {word[cut:]}"
+        return None
 
     def _drop_fillers(self, words: Sequence[str]) -> list[str]:
         return self._replace_phrases(words, self._fillers)
@@ -683,15 +701,21 @@ class Matcher:
             found |= postings
         return sorted(found)
 
-    @staticmethod
-    def _common_words_shortlist(lists: list[frozenset[int]], limit: int) -> list[int]:
+    def _common_words_shortlist(self, lists: list[frozenset[int]], limit: int) -> list[int]:
         """When even the rarest word of a question is everywhere, the phrasings that have several
-        of its words are the telling ones; at most `limit` of them, in a fixed order."""
+        of its words are the telling ones; at most `limit` of them, in a fixed order.
+
+        When a few times too many remain, the shortest are kept: "what is the SCO" is closest
+        to "what is the SCO", not to a long phrasing that also names the SCO. Past that, the
+        first ones, so a huge base never sorts thousands of phrasings for one question."""
         common = set(lists[0])
         for postings in lists[1:]:
             narrowed = common & postings
             if narrowed:
                 common = narrowed
+        if len(common) <= SHORTEST_FIRST_FACTOR * limit:
+            choices = self._choices
+            return sorted(sorted(common, key=lambda index: (choices[index].count(" "), index))[:limit])
         return sorted(common)[:limit]
 
     def _intent_fit(self, asked: frozenset[str], offered: frozenset[str]) -> float:
