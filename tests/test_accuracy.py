@@ -9,6 +9,9 @@ One floor was lowered once, on purpose, and not to pass: the curated `tune` decl
 0.98 to 0.96, when the weights were calibrated on the blind `tune` split as well. Declining one
 more of its 54 off-topic questions ("when did xi leave kazakhstan") would have cost 9 of the
 blind split's in-scope questions; over the whole curated file the share declined stayed 95.7%.
+The curated holdout's in-scope floor, briefly 0.97, is back at 0.95: that figure came with an
+answer threshold of 70 picked with the holdout in view; the tuner's pick on the tune splits
+alone is 72 (`benchmarks/tune_matcher.py`).
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from tests.conftest import BLIND_QUESTIONS_FILE, QUESTIONS_FILE
 FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.96),
-    (QUESTIONS_FILE, "holdout"): (0.97, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.79, 0.94),
+    (QUESTIONS_FILE, "holdout"): (0.95, 0.94),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.79, 0.95),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.71, 0.97),
 }
 

@@ -80,7 +80,7 @@ class Tuning:
     passage_weight: float = 0.85
     text_floor: float = 45.0
     shortlist_size: int = 400
-    answer_threshold: float = 70.0
+    answer_threshold: float = 72.0
     # The answer's best phrasing must itself be worded this close to the question: bonuses for
     # naming the right people and asking the right kind of thing cannot carry a loose match alone.
     answer_text_floor: float = 70.0
