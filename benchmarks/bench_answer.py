@@ -44,6 +44,20 @@ def time_each(function, questions: list[str], rounds: int) -> list[float]:
     return timings
 
 
+def print_accuracy(label: str, matcher: Matcher, plain_answer, labelled: list) -> None:
+    """Ours and the plain approach on the same questions: in scope answered right, the rest declined."""
+    ours = evaluate(matcher, labelled)
+    in_scope = sum(q.in_scope for q in labelled)
+    plain_right = sum(q.in_scope and plain_answer(q.question) in q.expected for q in labelled)
+    plain_declined = sum(not q.in_scope and plain_answer(q.question) is None for q in labelled)
+    print(
+        f"accuracy on {label} ({in_scope} in scope, {len(labelled) - in_scope} not): "
+        f"ours {ours.in_scope_accuracy:.1%} right, {ours.decline_accuracy:.1%} declined; "
+        f"plain (WRatio >= {PLAIN_CUTOFF}) {plain_right / in_scope:.1%} right, "
+        f"{plain_declined / (len(labelled) - in_scope):.1%} declined"
+    )
+
+
 def process_seconds(args: list[str], env: dict[str, str]) -> list[float]:
     timings = []
     for _ in range(5):
@@ -87,18 +101,11 @@ def main() -> None:
     print(f"answer: median {med * 1e6:.0f} µs, p99 {p99 * 1e6:.0f} µs, {rate:,.0f} questions/s on one core")
     print(f"plain extractOne(WRatio): median {plain_med * 1e6:.0f} µs; ours/plain {med / plain_med:.2f}x")
 
-    ours_result = evaluate(matcher, labelled)
-    plain_right = sum(q.in_scope and plain_answer(q.question) in q.expected for q in labelled)
-    plain_declined = sum(not q.in_scope and plain_answer(q.question) is None for q in labelled)
-    in_scope = sum(q.in_scope for q in labelled)
-    print(
-        f"accuracy, ours: {ours_result.in_scope_accuracy:.1%} in scope right, "
-        f"{ours_result.decline_accuracy:.1%} out of scope declined"
-    )
-    print(
-        f"accuracy, plain (WRatio >= {PLAIN_CUTOFF}): {plain_right / in_scope:.1%} in scope right, "
-        f"{plain_declined / (len(labelled) - in_scope):.1%} out of scope declined"
-    )
+    for name in ("questions.yaml", "blind_questions.yaml"):
+        for split in ("tune", "holdout"):
+            print_accuracy(
+                f"{name} {split}", matcher, plain_answer, load_questions(ROOT / "tests" / "data" / name, [split])
+            )
 
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     ask = process_seconds([sys.executable, "-m", "bot", "ask", "when did xi arrive"], env)
