@@ -715,7 +715,7 @@ class Matcher:
                 common = narrowed
         if len(common) <= SHORTEST_FIRST_FACTOR * limit:
             choices = self._choices
-            return sorted(sorted(common, key=lambda index: (choices[index].count(" "), index))[:limit])
+            return sorted(sorted(common, key=lambda index: (len(choices[index]), index))[:limit])
         return sorted(common)[:limit]
 
     def _intent_fit(self, asked: frozenset[str], offered: frozenset[str]) -> float:
