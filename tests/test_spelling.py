@@ -38,3 +38,16 @@ def test_a_large_vocabulary_is_not_scanned_whole(monkeypatch):
     monkeypatch.setattr(spelling, "FULL_SCAN_LIMIT", 1)
     speller = Speller(["guterres", "summit"])
     assert speller.correct("guterez", cutoff=75) is None
+
+
+@pytest.mark.parametrize("full_scan_limit", [0, 20_000], ids=["index", "full scan"])
+@pytest.mark.parametrize(("word", "known"), [("married", "arrived"), ("replace", "place")])
+def test_two_slips_away_with_another_first_letter_is_another_word(monkeypatch, full_scan_limit, word, known):
+    monkeypatch.setattr(spelling, "FULL_SCAN_LIMIT", full_scan_limit)
+    assert Speller([known, "summit"]).correct(word, cutoff=80) is None
+
+
+def test_one_slip_at_the_first_letter_is_still_a_typo():
+    speller = Speller(["when", "arrived"])
+    assert speller.correct("hwen", cutoff=70) == "when"
+    assert speller.correct("rrived", cutoff=80) == "arrived"

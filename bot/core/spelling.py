@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 FULL_SCAN_LIMIT = 20_000
 
@@ -34,6 +35,9 @@ class Speller:
         candidates: set[str] = set()
         for form in {word, *deletions(word)}:
             candidates |= self._by_form.get(form, set())
+        # Sharing a form can also mean two slips ("married" and "arrived" both give "arried"): those
+        # must keep the first letter, as every typo further off than one slip must.
+        candidates = {c for c in candidates if c[:1] == word[:1] or OSA.distance(c, word) <= 1}
         match = (
             process.extractOne(word, sorted(candidates), scorer=fuzz.ratio, score_cutoff=cutoff) if candidates else None
         )
