@@ -116,6 +116,15 @@ class Reading:
     informative: frozenset[str] = frozenset()
 
 
+class _Named(NamedTuple):
+    """The people, places and bodies a question names (background terms aside)."""
+
+    ids: frozenset[str]
+    ancestors: frozenset[str]
+    weight: int
+    asks_for_another_person: bool
+
+
 class _FactText(NamedTuple):
     content: str
     entities: frozenset[str]
@@ -649,9 +658,7 @@ class Matcher:
             previous = best.get(fact_index)
             if previous is None or text + intent > previous[0] + previous[1]:
                 best[fact_index] = (text, intent)
-        named = reading.entities - self._background
-        named_ancestors = frozenset().union(*(self._ancestors(n) for n in named)) if named else frozenset()
-        asks_who = "who" in reading.intents and all(self._kinds.get(n) == "person" for n in named)
+        named = self._named_in(reading)
         telling = reading.informative - self._background_tokens
         # Both penalties grow with the share of the question they concern, so one stray word in a
         # long, chatty question costs less than in a short one.
@@ -670,7 +677,7 @@ class Matcher:
                 fact_index=index,
                 text=text,
                 intent=intent,
-                entity=self._entity_fit(index, named, named_ancestors, asks_who),
+                entity=self._entity_fit(index, named),
                 coverage=-tuning.uncovered_word_penalty * uncovered,
                 unknown=unknown,
             )
@@ -730,7 +737,17 @@ class Matcher:
         Astana only where."""
         return sum(2 if self._kinds.get(t) == "person" else 1 for t in term_ids)
 
-    def _entity_fit(self, index: int, named: frozenset[str], named_ancestors: frozenset[str], asks_who: bool) -> float:
+    def _named_in(self, reading: Reading) -> _Named:
+        """What the question names, worked out once for all the facts it is scored against."""
+        ids = reading.entities - self._background
+        return _Named(
+            ids=ids,
+            ancestors=frozenset().union(*(self._ancestors(n) for n in ids)) if ids else frozenset(),
+            weight=self._weight_of(ids),
+            asks_for_another_person="who" in reading.intents and all(self._kinds.get(n) == "person" for n in ids),
+        )
+
+    def _entity_fit(self, index: int, named: _Named) -> float:
         """Reward a fact about what the question names; punish one that ignores part of it.
 
         A fact about someone else counts against it only when the question names somebody: a
@@ -740,17 +757,21 @@ class Matcher:
         leader" still asks about Kazakhstan.)
         """
         tuning = self.tuning
-        foreign = named - self._fact_terms[index]
+        foreign = named.ids - self._fact_terms[index]
         # A person the fact does not name, but whose country or body it is about, counts half:
         # "why are Putin and Xi here" fits a fact about Russia and China, less than one naming them.
         partly = len(foreign & self._fact_people[index])
         fit = -tuning.foreign_entity_penalty * (len(foreign) - partly / 2)
         core = self._fact_core[index]
-        if core & named:
-            fit += tuning.named_bonus * self._weight_of(core & named) / self._weight_of(named)
-        elif self._fact_core_parents[index] & named or named_ancestors & core:
+        if core & named.ids:
+            fit += tuning.named_bonus * self._weight_of(core & named.ids) / named.weight
+        elif self._fact_core_parents[index] & named.ids or named.ancestors & core:
             fit += tuning.named_bonus / 2
-        elif core and named and not (asks_who and all(self._kinds.get(t) == "person" for t in core)):
+        elif (
+            core
+            and named.ids
+            and not (named.asks_for_another_person and all(self._kinds.get(t) == "person" for t in core))
+        ):
             fit -= tuning.unnamed_penalty
         return fit
 
