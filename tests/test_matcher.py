@@ -121,3 +121,24 @@ def test_one_changed_letter_is_a_typo_from_six_letters_on(matcher):
     assert "ARRIVE" in matcher.read("when did putin arrzve").tokens
     assert "MEMBER" in matcher.read("is turkey a meaber").tokens
     assert "paris" in matcher.read("whats the weather in paris").tokens
+
+
+def test_a_word_two_slips_from_a_function_word_is_not_read_as_one(matcher):
+    """The word "weather" is two slips from "whether": read as it, the question would be only about Astana.
+    One slip from a function word is still a typo of it."""
+    reading = matcher.read("whats the weather in astana")
+    assert "weather" in reading.tokens
+    assert not matcher.ask("whats the weather in astana").answered
+    assert "whether" in matcher.read("whther xi came").tokens
+
+
+def test_a_number_is_not_a_word_the_base_has_never_heard_of(matcher):
+    """A member asks "nine or 10?" about the count the article gives; a number marks no question as off topic."""
+    assert matcher.read("does the bloc have 9 members or 12").unknown_words == ()
+    assert matcher.ask("does the bloc have 9 members or 12").fact_id == "member-count"
+
+
+def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher):
+    reading = matcher.read("iran is a member right?")
+    assert "status" in reading.intents
+    assert reading.unknown_words == ()

@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.core.answer import Answer
 from bot.core.factbase import Fact, FactBase, Term
@@ -438,7 +439,7 @@ class Matcher:
         unknown = tuple(
             t
             for t, t_stem in zip(content, stems, strict=True)
-            if t not in self._terms and t[0] != INTENT_PREFIX and t_stem not in self._known_stems
+            if t not in self._terms and t[0] != INTENT_PREFIX and t_stem not in self._known_stems and not t.isdigit()
         )
         return Reading(
             text=question,
@@ -480,7 +481,12 @@ class Matcher:
         ("arrzve", "meaber"); in five it is as often another word ("paris" is not "parts"), so
         there only a dropped or doubled letter is.
         """
-        return self._speller.correct(word, cutoff=86.0 if len(word) <= 5 else 80.0) or self._split(word) or word
+        corrected = self._speller.correct(word, cutoff=86.0 if len(word) <= 5 else 80.0)
+        if corrected in STOPWORDS and OSA.distance(corrected, word) > 1:
+            # A word the base lacks is not read as a function word two slips away: "weather" is
+            # not "whether", and dropping it would leave "the weather in Astana" about Astana.
+            corrected = None
+        return corrected or self._split(word) or word
 
     def _split(self, word: str) -> str | None:
         """Two known words typed without the space between them ("howlong", "whatday"), each of
