@@ -246,8 +246,14 @@ def ensure_generated(size: int, seed: int, cache: Path) -> tuple[Path, str]:
 
 
 def generator_version() -> str:
-    """Changes when generate_facts.py does, so an edited generator does not reuse a stale cache."""
-    return hashlib.sha256((ROOT / "benchmarks" / "generate_facts.py").read_bytes()).hexdigest()[:16]
+    """Changes when generate_facts.py does, or the shipped files it copies from (the lexicon, the
+    background terms), so neither an edited generator nor an edited lexicon reuses a stale base."""
+    inputs = [
+        ROOT / "benchmarks" / "generate_facts.py",
+        ROOT / "facts" / "lexicon.yaml",
+        ROOT / "facts" / "entities.yaml",
+    ]
+    return hashlib.sha256(b"".join(path.read_bytes() for path in inputs)).hexdigest()[:16]
 
 
 def run_child(
