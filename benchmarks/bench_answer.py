@@ -102,10 +102,10 @@ def main() -> None:
     print(f"plain extractOne(WRatio): median {plain_med * 1e6:.0f} µs; ours/plain {med / plain_med:.2f}x")
 
     for name in ("questions.yaml", "blind_questions.yaml"):
-        for split in ("tune", "holdout"):
-            print_accuracy(
-                f"{name} {split}", matcher, plain_answer, load_questions(ROOT / "tests" / "data" / name, [split])
-            )
+        for split in ("tune", "holdout", "fresh"):
+            questions = load_questions(ROOT / "tests" / "data" / name, [split])
+            if questions:
+                print_accuracy(f"{name} {split}", matcher, plain_answer, questions)
 
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     ask = process_seconds([sys.executable, "-m", "bot", "ask", "when did xi arrive"], env)

@@ -12,6 +12,11 @@ blind split's in-scope questions; over the whole curated file the share declined
 The curated holdout's in-scope floor, briefly 0.97, is back at 0.95: that figure came with an
 answer threshold of 70 picked with the holdout in view; the tuner's pick on the tune splits
 alone is 72 (`benchmarks/tune_matcher.py`).
+
+The blind `tune` decline floor went from 0.95 to 0.94 when half of two new writers' sets joined
+the split: their off-topic questions are harder (on the topic, asking what the article lacks),
+and the split's figure fell with them, from 95.9% to 93.3% before any change to the matcher.
+`fresh` is the other half of those sets, measured once after session five's work.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from tests.conftest import BLIND_QUESTIONS_FILE, QUESTIONS_FILE
 FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.96),
-    (QUESTIONS_FILE, "holdout"): (0.95, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.78, 0.93),
-    (BLIND_QUESTIONS_FILE, "holdout"): (0.71, 0.97),
+    (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.79, 0.94),
+    (BLIND_QUESTIONS_FILE, "holdout"): (0.73, 0.97),
+    (BLIND_QUESTIONS_FILE, "fresh"): (0.74, 0.77),
 }
 
 
