@@ -138,7 +138,10 @@ def test_a_number_is_not_a_word_the_base_has_never_heard_of(matcher):
     assert matcher.ask("does the bloc have 9 members or 12").fact_id == "member-count"
 
 
-def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher):
-    reading = matcher.read("iran is a member right?")
+@pytest.mark.parametrize("question", ["pakistan is a member, correct?", "pakistan is in the sco, true or false"])
+def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, question):
+    """A statement with "correct?" after it asks the same as "is Pakistan a member?"."""
+    reading = matcher.read(question)
     assert "status" in reading.intents
     assert reading.unknown_words == ()
+    assert matcher.ask(question).fact_id == "status-pakistan"
