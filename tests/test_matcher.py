@@ -145,3 +145,36 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
     assert "status" in reading.intents
     assert reading.unknown_words == ()
     assert matcher.ask(question).fact_id == "status-pakistan"
+
+
+def test_an_alias_that_names_another_term_is_read_however_that_one_is_written(matcher):
+    """The alias "capital of kazakhstan" names Astana; so does "capital of kazakstan", since
+    "kazakstan" names Kazakhstan, and "the turkiye president" is Erdogan as "the turkish president" is."""
+    assert "ASTANA" in matcher.read("what is the capital of kazakstan").tokens
+    assert "ERDOGAN" in matcher.read("who is the turkiye president").tokens
+    assert matcher.ask("what is the capital of kazakstan").fact_id == "summit-location"
+
+
+def test_background_terms_are_not_folded_inside_other_aliases(matcher):
+    """The alias "meeting with" means meeting someone, and "gathering" names the summit: "the
+    gathering with Xi" is still the summit, not a meeting."""
+    tokens = matcher.read("the gathering with xi").tokens
+    assert "SUMMIT" in tokens and "MEET" not in tokens
+
+
+def test_a_chain_of_synonyms_lands_where_its_last_link_does(matcher, shipped_base):
+    assert shipped_base.synonyms["wats"] == "whats"
+    assert matcher.read("wats the date").intents == matcher.read("what is the date").intents
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("what is the full name of the turkish president", "who-erdogan"),
+        ("what's the full name of the chinese leader", "who-xi"),
+        ("pop quiz: who leads the sco", "sco-leadership"),
+        ("trivia question: when did xi land", "xi-arrival"),
+    ],
+)
+def test_quiz_framing_and_full_names(matcher, question, fact_id):
+    assert matcher.ask(question).fact_id == fact_id

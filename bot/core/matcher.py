@@ -37,6 +37,8 @@ PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", 
 CONTINUATIONS = (("and",), ("what", "about"), ("how", "about"), ("same", "for"))
 
 MAX_REMEMBERED_CORRECTIONS = 8192
+# How many links of a chain of synonyms are followed ("wats" -> "whats" -> "what").
+MAX_SYNONYM_LINKS = 3
 # Stems remembered while the facts are indexed: far more than any base's vocabulary.
 MAX_REMEMBERED_STEMS_AT_BUILD = 1 << 22
 
@@ -150,11 +152,10 @@ class Matcher:
         self._build_lexicon(base.terms)
         self._alias_tokens = PhraseTable(self._alias_tokens)
         self._fillers = PhraseTable({tuple(words_of(f)): () for f in base.fillers if words_of(f)})
-        self._synonyms = PhraseTable(
-            {tuple(words_of(word)): tuple(words_of(meaning)) for word, meaning in base.synonyms.items()}
-        )
+        self._synonyms = PhraseTable(self._chained_synonyms(base.synonyms))
         self._parents = {t.id: t.part_of for t in base.terms if t.part_of}
         self._kinds = {t.id: t.kind for t in base.terms}
+        self._nested_aliases = PhraseTable(self._build_nested_aliases())
         self._all_descendants: dict[str, set[str]] = {}
         for child in self._parents:
             for ancestor in self._ancestors(child):
@@ -221,6 +222,60 @@ class Matcher:
                     self._alias_tokens.setdefault(key, (token,))
                     self._alias_choices.setdefault(" ".join(key), term)
 
+    def _chained_synonyms(self, synonyms: Mapping[str, str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Each synonym's meaning is itself read through the synonyms, so that a chain ("wats" ->
+        "whats" -> "what") lands where its last link does, as a question's words are read only once.
+        A chain is followed a few links at most, which also ends any loop."""
+        table = PhraseTable({tuple(words_of(word)): tuple(words_of(meaning)) for word, meaning in synonyms.items()})
+        chained: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for phrase, meaning in table.items():
+            for _ in range(MAX_SYNONYM_LINKS):
+                followed = tuple(self._replace_phrases(meaning, table))
+                if followed == meaning:
+                    break
+                meaning = followed
+            chained[phrase] = meaning
+        return chained
+
+    def _build_nested_aliases(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Aliases that name their term through another one's name ("president of russia",
+        "capital of kazakhstan"), with that inner name folded into its token, so that they are
+        recognised however the inner one is written: "president of the russian federation",
+        "capital of kazakstan". Only names of people, places and bodies count as inner names
+        (not concepts: "state" in "state media" is no country), and a folded alias that two
+        terms would share is left out. Nor do the background terms (the summit, the SCO), whose names
+        are everyday words: "meeting with" is no summit."""
+        entity_tokens = {self.term_token(t.id) for t in self.base.terms if t.kind != "concept" and not t.background}
+        nested: dict[tuple[str, ...], tuple[str, ...]] = {}
+        ambiguous: set[tuple[str, ...]] = set()
+        for alias, folded_to in self._alias_tokens.items():
+            if len(alias) < 2:
+                continue
+            inner = tuple(self._inner_fold(alias))
+            if inner == alias or len(inner) < 2 or not entity_tokens.intersection(inner) or folded_to[0] in inner:
+                continue
+            if nested.get(inner, folded_to) != folded_to:
+                ambiguous.add(inner)
+            nested[inner] = folded_to
+        return {key: value for key, value in nested.items() if key not in ambiguous and key not in self._alias_tokens}
+
+    def _inner_fold(self, alias: tuple[str, ...]) -> list[str]:
+        """`alias` with the other aliases inside it folded, longest first, as a question's are."""
+        result: list[str] = []
+        start = 0
+        spans = self._alias_tokens.spans
+        while start < len(alias):
+            for span in spans.get(alias[start], ()):
+                phrase = alias[start : start + span]
+                if len(phrase) == span and phrase != alias and phrase in self._alias_tokens:
+                    result += self._alias_tokens[phrase]
+                    start += span
+                    break
+            else:
+                result.append(alias[start])
+                start += 1
+        return result
+
     def _build_vocabulary(self, base: FactBase, fact_words: Iterable[str]) -> frozenset[str]:
         """Every word the base knows; `fact_words`, those of the facts' own texts, were gathered
         while they were indexed, so that each text is normalised only once."""
@@ -268,6 +323,7 @@ class Matcher:
             (self._synonyms, previous._synonyms),
             (self._fillers, previous._fillers),
             (self._alias_tokens, previous._alias_tokens),
+            (self._nested_aliases, previous._nested_aliases),
             (self._intent_cues, previous._intent_cues),
         )
         # Loops rather than set operations on the key views: on 86,000 aliases those are single
@@ -501,7 +557,8 @@ class Matcher:
         return self._replace_phrases(words, self._fillers)
 
     def _fold_terms(self, words: Sequence[str]) -> list[str]:
-        return self._replace_phrases(words, self._alias_tokens)
+        folded = self._replace_phrases(words, self._alias_tokens)
+        return self._replace_phrases(folded, self._nested_aliases) if self._nested_aliases else folded
 
     @staticmethod
     def _replace_phrases(words: Sequence[str], table: PhraseTable) -> list[str]:
