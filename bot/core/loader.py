@@ -30,6 +30,7 @@ PERSON_QUESTIONS = (
     "what is {name} job",
     "what position does {name} hold",
     "tell me about {name}",
+    "what is the full name of {name}",
 )
 STATUS_QUESTIONS = (
     "is {name} a member of the SCO",
