@@ -17,6 +17,11 @@ The blind `tune` decline floor went from 0.95 to 0.94 when half of two new write
 the split: their off-topic questions are harder (on the topic, asking what the article lacks),
 and the split's figure fell with them, from 95.9% to 93.3% before any change to the matcher.
 `fresh` is the other half of those sets, measured once after session five's work.
+
+It went from 0.94 to 0.92 in session six, for the same reason: half of two more writers' sets
+joined `tune`, and their off-topic half was declined 87.2% of the time before any change (the
+split as a whole: 92.5%). `fresh2` is the other half, measured before the session's changes
+(75.3% right, 91.3% declined) and once after them.
 """
 
 from __future__ import annotations
@@ -30,9 +35,10 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.96),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.79, 0.94),
-    (BLIND_QUESTIONS_FILE, "holdout"): (0.73, 0.97),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.82, 0.92),
+    (BLIND_QUESTIONS_FILE, "holdout"): (0.76, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.74, 0.77),
+    (BLIND_QUESTIONS_FILE, "fresh2"): (0.78, 0.91),
 }
 
 
