@@ -558,7 +558,9 @@ class Matcher:
 
     def _fold_terms(self, words: Sequence[str]) -> list[str]:
         folded = self._replace_phrases(words, self._alias_tokens)
-        return self._replace_phrases(folded, self._nested_aliases) if self._nested_aliases else folded
+        if self._nested_aliases.spans.keys().isdisjoint(folded):
+            return folded
+        return self._replace_phrases(folded, self._nested_aliases)
 
     @staticmethod
     def _replace_phrases(words: Sequence[str], table: PhraseTable) -> list[str]:
