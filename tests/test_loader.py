@@ -133,6 +133,28 @@ def test_wrong_type_names_the_field_and_its_line(fact_copy):
     assert "whole number" in problem.message
 
 
+def test_beyond_must_be_a_list_of_questions(fact_copy):
+    facts, seeds = fact_copy
+    _edit(facts, "general.yaml", "    beyond:\n      - how did the us respond to the summit\n", "    beyond: 42\n")
+    problem = _only_problem(facts, seeds)
+    assert (problem.fact_id, problem.field) == ("us-hegemony", "beyond")
+    assert problem.line == _line_of(facts, "general.yaml", "beyond: 42")
+    assert "list of strings" in problem.message
+
+
+def test_a_question_cannot_be_both_answered_and_beyond_the_fact(fact_copy):
+    facts, seeds = fact_copy
+    _edit(
+        facts,
+        "general.yaml",
+        "      - how did the us respond to the summit\n",
+        "      - Is Washington the target of Russian and Chinese criticism?\n",
+    )
+    problem = _only_problem(facts, seeds)
+    assert (problem.fact_id, problem.field) == ("us-hegemony", "beyond")
+    assert "also one of the fact's questions" in problem.message
+
+
 def test_unknown_field_catches_typos(fact_copy):
     facts, seeds = fact_copy
     _edit(facts, "general.yaml", "    paragraph: 18\n", "    paragraph: 18\n    qoute: oops\n")

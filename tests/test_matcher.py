@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import Answer
+from bot.core import Answer, Matcher, load_fact_base
 
 
 def ask(matcher, question: str) -> Answer:
@@ -178,3 +178,36 @@ def test_a_chain_of_synonyms_lands_where_its_last_link_does(matcher, shipped_bas
 )
 def test_quiz_framing_and_full_names(matcher, question, fact_id):
     assert matcher.ask(question).fact_id == fact_id
+
+
+def test_a_question_beyond_what_a_fact_says_is_declined_with_that_fact_suggested(matcher, shipped_base):
+    """Putin planned to meet Erdogan; whether they met, and what they agreed, the article does not say."""
+    assert "what did putin and erdogan talk about" in shipped_base.fact("bilateral-meetings").beyond
+    assert matcher.ask("who is putin meeting at the summit").fact_id == "bilateral-meetings"
+    declined = matcher.ask("so what did erdogan and putin talk about")
+    assert not declined.answered
+    assert "bilateral-meetings" in declined.suggestion_ids
+
+
+def test_without_its_beyond_questions_the_fact_would_have_answered(fact_copy):
+    """The decline above comes from the `beyond` list, not from the wording alone."""
+    facts, seeds = fact_copy
+    path = facts / "summit.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    beyond:\n      - did putin and erdogan actually meet\n")
+    end = text.index("    answer:", start)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    answer = Matcher(load_fact_base(facts, seeds)).ask("so what did erdogan and putin talk about")
+    assert answer.fact_id == "bilateral-meetings"
+
+
+def test_no_beyond_question_reads_like_a_question_the_base_answers(matcher, shipped_base):
+    """A `beyond` question folded to the same words as an answered one would decline it."""
+    answered = {matcher.read(q).content: fact.id for fact in shipped_base.facts for q in fact.questions}
+    clashes = [
+        (fact.id, question, answered[matcher.read(question).content])
+        for fact in shipped_base.facts
+        for question in fact.beyond
+        if matcher.read(question).content in answered
+    ]
+    assert not clashes

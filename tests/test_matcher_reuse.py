@@ -88,6 +88,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "a cue that starts with a term": lambda facts: edit(
         facts / "lexicon.yaml", "said: [say, ", "said: [say about, say, "
     ),
+    "a question the fact does not answer added": lambda facts: edit(
+        facts / "general.yaml", "    beyond:\n", "    beyond:\n      - did the us boycott the summit\n"
+    ),
     "a synonym added": lambda facts: edit(
         facts / "lexicon.yaml", "  prez: president\n", "  prez: president\n  inked: signed\n"
     ),

@@ -44,6 +44,10 @@ class Fact:
     kind: str = "fact"
     when: str | None = None
     order: int | None = None
+    # Questions close to this fact that the article does not answer ("did they actually meet?"
+    # beside "who will Putin meet?"): a question closest to one of these is declined, with this
+    # fact among the suggestions, rather than answered with what the article does say.
+    beyond: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

@@ -19,6 +19,7 @@ from bot.core.errors import FactBaseError, FactProblem
 from bot.core.factbase import SCO_STATUSES, Country, Fact, FactBase, Person, Term
 from bot.core.parsecache import ParsedFiles
 from bot.core.release import release_gradually
+from bot.core.text import normalize
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 2_000_000
@@ -203,6 +204,7 @@ SCHEMAS: dict[str, list[FieldSpec]] = {
         _spec("role", TEXT),
         _spec("part_of", TEXT, False),
         _spec("questions", TEXT_LIST, False),
+        _spec("beyond", TEXT_LIST, False),
         *QUOTED,
     ],
     "countries": [
@@ -212,6 +214,7 @@ SCHEMAS: dict[str, list[FieldSpec]] = {
         _spec("status", TEXT, False),
         _spec("part_of", TEXT, False),
         _spec("questions", TEXT_LIST, False),
+        _spec("beyond", TEXT_LIST, False),
         *[FieldSpec(f.name, f.check, f.expected, required=False) for f in QUOTED],
         *DATED,
     ],
@@ -220,6 +223,7 @@ SCHEMAS: dict[str, list[FieldSpec]] = {
         _spec("asks", TEXT),
         _spec("about", ID_LIST, False),
         _spec("questions", TEXT_LIST),
+        _spec("beyond", TEXT_LIST, False),
         *QUOTED,
         *DATED,
     ],
@@ -633,6 +637,7 @@ def _common(record: _Record, article: Article, **overrides: Any) -> dict[str, An
         "line": record.line_of(),
         "when": data.get("when"),
         "order": data.get("order"),
+        "beyond": tuple(data.get("beyond", ())),
     } | overrides
 
 
@@ -719,6 +724,10 @@ def _check_fact(
     for ref in fact.about:
         if ref not in term_ids:
             report("about", f"refers to {ref!r}, which no entity, person or country defines")
+    asked = {normalize(q) for q in fact.questions}
+    for question in fact.beyond:
+        if normalize(question) in asked:
+            report("beyond", f"{question!r} is also one of the fact's questions: it cannot be both answered and not")
     if (fact.when is None) != (fact.order is None):
         report("when" if fact.when is None else "order", "'when' and 'order' go together: a dated fact needs both")
     if not fact.quote:

@@ -408,6 +408,12 @@ class Matcher:
             mentioned |= folded.entities
             words |= folded.informative
             self._add_phrasing(index, folded.content, folded.intents | asks, passage=False)
+        # What the fact does not answer is matched like its questions, last, but adds nothing to
+        # what the fact is about or which words the base knows: a word only they use is still
+        # one the article never says.
+        for question in fact.beyond:
+            folded = self._read_fact_text(question, [])
+            self._add_phrasing(index, folded.content, folded.intents | asks, passage=False)
         self._word_counts.update(words_seen)
         related = self._with_relatives(mentioned)
         self._fact_terms.append(related)
@@ -648,7 +654,12 @@ class Matcher:
             ranked = self.candidates(reading, limit=tuning.max_suggestions)
         else:
             ranked = [c for c in self.candidates(reading) if facts[c.fact_index].source == source]
-        if ranked and ranked[0].total >= tuning.answer_threshold and ranked[0].text >= tuning.answer_text_floor:
+        if (
+            ranked
+            and ranked[0].total >= tuning.answer_threshold
+            and ranked[0].text >= tuning.answer_text_floor
+            and not ranked[0].beyond
+        ):
             return answer_with(facts[ranked[0].fact_index], question, ranked[0].total)
         suggested = [
             facts[c.fact_index] for c in ranked[: tuning.max_suggestions] if c.total >= tuning.suggestion_floor
@@ -710,8 +721,14 @@ class Matcher:
             score_cutoff=tuning.text_floor,
         )
         intent_scores: dict[frozenset[str], float] = {}
-        best: dict[int, tuple[float, float]] = {}
+        best: dict[int, tuple[float, float, bool]] = {}
         for choice, set_score, index in hits:
+            fact_index = self._phrasing_facts[index]
+            beyond = self._is_beyond(fact_index, index)
+            if beyond and not reading.informative.issuperset(self._informative_words(choice)):
+                # "what are the leaders trying to do" is not "what did the leaders decide": a
+                # question must say all that a question beyond the fact says to be one.
+                continue
             text = tuning.set_weight * set_score + (1 - tuning.set_weight) * fuzz.token_sort_ratio(content, choice)
             if self._passages[index]:
                 text *= tuning.passage_weight
@@ -719,10 +736,9 @@ class Matcher:
             intent = intent_scores.get(asked)
             if intent is None:
                 intent = intent_scores[asked] = self._intent_fit(reading.intents, asked)
-            fact_index = self._phrasing_facts[index]
             previous = best.get(fact_index)
             if previous is None or text + intent > previous[0] + previous[1]:
-                best[fact_index] = (text, intent)
+                best[fact_index] = (text, intent, beyond)
         named = self._named_in(reading)
         telling = reading.informative - self._background_tokens
         # Both penalties grow with the share of the question they concern, so one stray word in a
@@ -733,7 +749,7 @@ class Matcher:
         # Entity fit adds at most the named bonus and coverage only takes away, so text + intent +
         # bonus bounds a fact's total: once it falls below the `limit`-th best total so far, no
         # fact further down the list can enter the top `limit`.
-        for index, (text, intent) in sorted(best.items(), key=lambda item: (-sum(item[1]), item[0])):
+        for index, (text, intent, beyond) in sorted(best.items(), key=lambda item: (-item[1][0] - item[1][1], item[0])):
             bound = text + intent + tuning.named_bonus + unknown
             if limit is not None and len(top_totals) >= limit and bound < top_totals[0]:
                 break
@@ -745,6 +761,7 @@ class Matcher:
                 entity=self._entity_fit(index, named),
                 coverage=-tuning.uncovered_word_penalty * uncovered,
                 unknown=unknown,
+                beyond=beyond,
             )
             candidates.append(candidate)
             if limit is not None:
@@ -755,6 +772,20 @@ class Matcher:
         # Ties go to the fact that comes first in the base, so an answer never depends on hashing.
         candidates.sort(key=lambda c: (-c.total, c.fact_index))
         return candidates if limit is None else candidates[:limit]
+
+    def _is_beyond(self, fact_index: int, phrasing: int) -> bool:
+        """Whether a fact's phrasing is one of the questions it does not answer: those come last
+        among its phrasings."""
+        beyond = len(self.base.facts[fact_index].beyond)
+        if not beyond:
+            return False
+        starts = self._phrasing_starts
+        end = starts[fact_index + 1] if fact_index + 1 < len(starts) else len(self._choices)
+        return phrasing >= end - beyond
+
+    @staticmethod
+    def _informative_words(content: str) -> set[str]:
+        return {word for word in content.split() if word[0] != INTENT_PREFIX}
 
     def _shortlist(self, words: frozenset[str]) -> list[int]:
         """The phrasings that share a word with the question: only these can score.
@@ -847,7 +878,7 @@ def _texts_of(fact: Fact) -> tuple[str, ...]:
 
 
 def _mentions_any(fact: Fact, words: frozenset[str]) -> bool:
-    return any(not words.isdisjoint(words_of(text)) for text in _texts_of(fact))
+    return any(not words.isdisjoint(words_of(text)) for text in (*_texts_of(fact), *fact.beyond))
 
 
 def _indexed_alike(old: Fact, new: Fact) -> bool:
@@ -858,6 +889,7 @@ def _indexed_alike(old: Fact, new: Fact) -> bool:
         and old.answer == new.answer
         and old.quote == new.quote
         and old.questions == new.questions
+        and old.beyond == new.beyond
     )
 
 
@@ -885,6 +917,8 @@ class Candidate:
     entity: float
     coverage: float
     unknown: float
+    # Its best phrasing is a question the fact does not answer (see `Fact.beyond`).
+    beyond: bool = False
 
     @property
     def total(self) -> float:
