@@ -124,22 +124,27 @@ def test_missing_required_field(fact_copy):
     assert problem.line == _line_of(facts, "general.yaml", "id: turkey-mediator")
 
 
-def test_wrong_type_names_the_field_and_its_line(fact_copy):
+@pytest.mark.parametrize(
+    ("old", "new", "fact_id", "field", "expected"),
+    [
+        ("    paragraph: 18\n", "    paragraph: eighteen\n", "turkey-mediator", "paragraph", "whole number"),
+        (
+            "    beyond:\n      - how did the us respond to the summit\n",
+            "    beyond: eighteen\n",
+            "us-hegemony",
+            "beyond",
+            "list of strings",
+        ),
+    ],
+    ids=["paragraph", "beyond"],
+)
+def test_wrong_type_names_the_field_and_its_line(fact_copy, old, new, fact_id, field, expected):
     facts, seeds = fact_copy
-    _edit(facts, "general.yaml", "    paragraph: 18\n", "    paragraph: eighteen\n")
+    _edit(facts, "general.yaml", old, new)
     problem = _only_problem(facts, seeds)
-    assert (problem.fact_id, problem.field) == ("turkey-mediator", "paragraph")
-    assert problem.line == _line_of(facts, "general.yaml", "paragraph: eighteen")
-    assert "whole number" in problem.message
-
-
-def test_beyond_must_be_a_list_of_questions(fact_copy):
-    facts, seeds = fact_copy
-    _edit(facts, "general.yaml", "    beyond:\n      - how did the us respond to the summit\n", "    beyond: 42\n")
-    problem = _only_problem(facts, seeds)
-    assert (problem.fact_id, problem.field) == ("us-hegemony", "beyond")
-    assert problem.line == _line_of(facts, "general.yaml", "beyond: 42")
-    assert "list of strings" in problem.message
+    assert (problem.fact_id, problem.field) == (fact_id, field)
+    assert problem.line == _line_of(facts, "general.yaml", f"{field}: eighteen")
+    assert expected in problem.message
 
 
 def test_a_question_cannot_be_both_answered_and_beyond_the_fact(fact_copy):
