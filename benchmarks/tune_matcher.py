@@ -1,6 +1,6 @@
 """Grid search of the matcher's weights on the `tune` splits of both question files only.
 
-The `holdout`, `fresh` and `fresh2` splits are never read here: they measure what tuning cannot see. A setting's
+The `holdout` and `fresh*` splits are never read here: they measure what tuning cannot see. A setting's
 score is the sum of in-scope right and out-of-scope declined on both tune splits, so it must
 serve questions written beside the facts and questions written blind to them alike.
 

@@ -21,7 +21,10 @@ and the split's figure fell with them, from 95.9% to 93.3% before any change to 
 It went from 0.94 to 0.92 in session six, for the same reason: half of two more writers' sets
 joined `tune`, and their off-topic half was declined 87.2% of the time before any change (the
 split as a whole: 92.5%). `fresh2` is the other half, measured before the session's changes
-(75.3% right, 91.3% declined) and once after them.
+(75.3% right, 91.3% declined) and once after them. Later in the session half of two more sets
+(eight and nine, whose writers were asked for follow-ups that ask a little more than the article
+says) joined `tune`, declined 68.2% of the time when they arrived, and the floor went to 0.88;
+`fresh3` is their other half (77.9% / 69.4% at the start of the session).
 """
 
 from __future__ import annotations
@@ -33,12 +36,13 @@ from tests.conftest import BLIND_QUESTIONS_FILE, QUESTIONS_FILE
 
 FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
-    (QUESTIONS_FILE, "tune"): (0.99, 0.96),
+    (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.82, 0.92),
-    (BLIND_QUESTIONS_FILE, "holdout"): (0.76, 0.97),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.82, 0.88),
+    (BLIND_QUESTIONS_FILE, "holdout"): (0.77, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.74, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.78, 0.91),
+    (BLIND_QUESTIONS_FILE, "fresh3"): (0.81, 0.67),
 }
 
 
