@@ -44,6 +44,7 @@ def index_of(matcher: Matcher) -> dict[str, object]:
         "word counts": dict(matcher._word_counts),
         "known stems": matcher._known_stems,
         "postings": {word: sorted(found) for word, found in matcher._postings.items()},
+        "beyond phrasings": matcher._beyond_phrasings,
     }
 
 

@@ -185,6 +185,7 @@ class Matcher:
         self._phrasing_starts: list[int] = []
         self._word_counts: Counter[str] = Counter()
         self._index_facts(base, previous)
+        self._beyond_phrasings = self._find_beyond_phrasings()
         self._vocabulary = self._build_vocabulary(base, self._word_counts.keys())
         self._speller = Speller(self._vocabulary)
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
@@ -422,6 +423,17 @@ class Matcher:
         core = frozenset(a for a in fact.about if a not in self._background)
         self._fact_core.append(core)
         self._fact_core_parents.append(frozenset().union(*(self._ancestors(a) for a in core)) if core else frozenset())
+
+    def _find_beyond_phrasings(self) -> frozenset[int]:
+        """The phrasings that are questions their fact does not answer: each fact's last ones,
+        as many as its `beyond` list. A set, so that answering tests each hit in one step."""
+        starts = self._phrasing_starts
+        found: list[int] = []
+        for index, fact in enumerate(self.base.facts):
+            if fact.beyond:
+                end = starts[index + 1] if index + 1 < len(starts) else len(self._choices)
+                found.extend(range(end - len(fact.beyond), end))
+        return frozenset(found)
 
     def _add_phrasing(self, fact_index: int, content: str, intents: frozenset[str], passage: bool) -> None:
         self._phrasing_facts.append(fact_index)
@@ -722,9 +734,10 @@ class Matcher:
         )
         intent_scores: dict[frozenset[str], float] = {}
         best: dict[int, tuple[float, float, bool]] = {}
+        beyond_phrasings = self._beyond_phrasings
         for choice, set_score, index in hits:
             fact_index = self._phrasing_facts[index]
-            beyond = self._is_beyond(fact_index, index)
+            beyond = index in beyond_phrasings
             if beyond and not reading.informative.issuperset(self._informative_words(choice)):
                 # "what are the leaders trying to do" is not "what did the leaders decide": a
                 # question must say all that a question beyond the fact says to be one.
@@ -772,16 +785,6 @@ class Matcher:
         # Ties go to the fact that comes first in the base, so an answer never depends on hashing.
         candidates.sort(key=lambda c: (-c.total, c.fact_index))
         return candidates if limit is None else candidates[:limit]
-
-    def _is_beyond(self, fact_index: int, phrasing: int) -> bool:
-        """Whether a fact's phrasing is one of the questions it does not answer: those come last
-        among its phrasings."""
-        beyond = len(self.base.facts[fact_index].beyond)
-        if not beyond:
-            return False
-        starts = self._phrasing_starts
-        end = starts[fact_index + 1] if fact_index + 1 < len(starts) else len(self._choices)
-        return phrasing >= end - beyond
 
     @staticmethod
     def _informative_words(content: str) -> set[str]:
