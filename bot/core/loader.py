@@ -724,10 +724,13 @@ def _check_fact(
     for ref in fact.about:
         if ref not in term_ids:
             report("about", f"refers to {ref!r}, which no entity, person or country defines")
-    asked = {normalize(q) for q in fact.questions}
-    for question in fact.beyond:
-        if normalize(question) in asked:
-            report("beyond", f"{question!r} is also one of the fact's questions: it cannot be both answered and not")
+    if fact.beyond:
+        asked = {normalize(q) for q in fact.questions}
+        for question in fact.beyond:
+            if normalize(question) in asked:
+                report(
+                    "beyond", f"{question!r} is also one of the fact's questions: it cannot be both answered and not"
+                )
     if (fact.when is None) != (fact.order is None):
         report("when" if fact.when is None else "order", "'when' and 'order' go together: a dated fact needs both")
     if not fact.quote:

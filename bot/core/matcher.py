@@ -175,6 +175,8 @@ class Matcher:
         self._phrasing_intents: list[frozenset[str]] = []
         self._passages: list[bool] = []
         self._distinct_intents: dict[frozenset[str], frozenset[str]] = {}
+        self._relatives_seen: dict[frozenset[str], tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        self._cores_seen: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
         self._fact_terms: list[frozenset[str]] = []
         self._fact_core: list[frozenset[str]] = []
         self._fact_core_parents: list[frozenset[str]] = []
@@ -191,7 +193,7 @@ class Matcher:
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
         self._stems_bound = len(self._stems) + MAX_REMEMBERED_CORRECTIONS
         self._corrections: dict[str, str] = {}
-        del self._distinct_intents
+        del self._distinct_intents, self._relatives_seen, self._cores_seen
         self._default_suggestions: dict[str | None, list[Fact]] = {}
         postings: dict[str, set[int]] = {}
         for index, content in enumerate(self._choices):
@@ -416,13 +418,33 @@ class Matcher:
             folded = self._read_fact_text(question, [])
             self._add_phrasing(index, folded.content, folded.intents | asks, passage=False)
         self._word_counts.update(words_seen)
-        related = self._with_relatives(mentioned)
+        related, people, related_tokens = self._relatives_of(frozenset(mentioned))
         self._fact_terms.append(related)
-        self._fact_people.append(frozenset(self._descendants(related, people=True) - related))
-        self._fact_words.append(frozenset(words | {self.term_token(t) for t in related}))
-        core = frozenset(a for a in fact.about if a not in self._background)
+        self._fact_people.append(people)
+        self._fact_words.append(frozenset(words | related_tokens))
+        core, core_parents = self._core_of(fact.about)
         self._fact_core.append(core)
-        self._fact_core_parents.append(frozenset().union(*(self._ancestors(a) for a in core)) if core else frozenset())
+        self._fact_core_parents.append(core_parents)
+
+    def _relatives_of(self, mentioned: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The terms a fact is about with their relatives, the people among those relatives'
+        parts, and their tokens: worked out once for each set of terms, which the facts about
+        one person or place mostly share."""
+        found = self._relatives_seen.get(mentioned)
+        if found is None:
+            related = self._with_relatives(set(mentioned))
+            people = frozenset(self._descendants(related, people=True) - related)
+            found = self._relatives_seen[mentioned] = (related, people, frozenset(map(self.term_token, related)))
+        return found
+
+    def _core_of(self, about: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+        """What a fact is about, background aside, and what those are part of; once for each `about`."""
+        found = self._cores_seen.get(about)
+        if found is None:
+            core = frozenset(a for a in about if a not in self._background)
+            parents = frozenset().union(*(self._ancestors(a) for a in core)) if core else frozenset()
+            found = self._cores_seen[about] = (core, parents)
+        return found
 
     def _find_beyond_phrasings(self) -> frozenset[int]:
         """The phrasings that are questions their fact does not answer: each fact's last ones,
