@@ -17,6 +17,7 @@ suggests the closest questions it can answer.
 from __future__ import annotations
 
 import heapq
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -254,30 +255,14 @@ class Matcher:
         for alias, folded_to in self._alias_tokens.items():
             if len(alias) < 2:
                 continue
-            inner = tuple(self._inner_fold(alias))
+            # Its other aliases folded, as a question's are: any phrase shorter than itself.
+            inner = tuple(self._replace_phrases(alias, self._alias_tokens, longest=len(alias) - 1))
             if inner == alias or len(inner) < 2 or not entity_tokens.intersection(inner) or folded_to[0] in inner:
                 continue
             if nested.get(inner, folded_to) != folded_to:
                 ambiguous.add(inner)
             nested[inner] = folded_to
         return {key: value for key, value in nested.items() if key not in ambiguous and key not in self._alias_tokens}
-
-    def _inner_fold(self, alias: tuple[str, ...]) -> list[str]:
-        """`alias` with the other aliases inside it folded, longest first, as a question's are."""
-        result: list[str] = []
-        start = 0
-        spans = self._alias_tokens.spans
-        while start < len(alias):
-            for span in spans.get(alias[start], ()):
-                phrase = alias[start : start + span]
-                if len(phrase) == span and phrase != alias and phrase in self._alias_tokens:
-                    result += self._alias_tokens[phrase]
-                    start += span
-                    break
-            else:
-                result.append(alias[start])
-                start += 1
-        return result
 
     def _build_vocabulary(self, base: FactBase, fact_words: Iterable[str]) -> frozenset[str]:
         """Every word the base knows; `fact_words`, those of the facts' own texts, were gathered
@@ -603,10 +588,10 @@ class Matcher:
         return self._replace_phrases(folded, self._nested_aliases)
 
     @staticmethod
-    def _replace_phrases(words: Sequence[str], table: PhraseTable) -> list[str]:
-        """Scan left to right; where a phrase of `table` starts (the longest one), put its
-        replacement instead (a synonym, a term token, an intent token, or nothing for filler).
-        Only the words that start some phrase are looked at one by one."""
+    def _replace_phrases(words: Sequence[str], table: PhraseTable, longest: int = sys.maxsize) -> list[str]:
+        """Scan left to right; where a phrase of `table` starts (the longest one, of at most
+        `longest` words), put its replacement instead (a synonym, a term token, an intent token,
+        or nothing for filler). Only the words that start some phrase are looked at one by one."""
         spans = table.spans
         if spans.keys().isdisjoint(words):
             return list(words)
@@ -616,7 +601,7 @@ class Matcher:
             if start < done:
                 continue
             for span in spans[words[start]]:
-                phrase = tuple(words[start : start + span]) if start + span <= count else None
+                phrase = tuple(words[start : start + span]) if start + span <= count and span <= longest else None
                 if phrase in table:
                     result += words[done:start]
                     result += table[phrase]
