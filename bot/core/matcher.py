@@ -858,7 +858,7 @@ class Matcher:
 
         A fact about someone else counts against it only when the question names somebody: a
         question that names nobody ("who leads the bloc?") may be asking for the fact's subject.
-        Nor when the question asks who and names only people, and the fact is about people:
+        Nor when the question asks who and names only people, and the fact is about a person:
         "who got there the day before Putin" names Putin and asks for Xi. ("Who is Kazakhstan's
         leader" still asks about Kazakhstan.)
         """
@@ -876,7 +876,7 @@ class Matcher:
         elif (
             core
             and named.ids
-            and not (named.asks_for_another_person and all(self._kinds.get(t) == "person" for t in core))
+            and not (named.asks_for_another_person and any(self._kinds.get(t) == "person" for t in core))
         ):
             fit -= tuning.unnamed_penalty
         return fit
