@@ -138,6 +138,26 @@ def test_a_number_is_not_a_word_the_base_has_never_heard_of(matcher):
     assert matcher.ask("does the bloc have 9 members or 12").fact_id == "member-count"
 
 
+def test_a_count_offered_for_confirmation_costs_nothing_to_a_fact_that_gives_a_count(matcher, shipped_base):
+    """ "So 10 members now?" offers a count for member-count to correct. A fact that asks
+    something else gains nothing from it, nor does a year, which names an event ("the 2023
+    summit")."""
+
+    def coverage(question: str, fact_id: str) -> float:
+        by_fact = {matcher.base.facts[c.fact_index].id: c for c in matcher.candidates(matcher.read(question))}
+        return by_fact[fact_id].coverage
+
+    assert shipped_base.fact("member-count").asks == "how-many"
+    assert coverage("so the sco has 10 members now", "member-count") == 0
+    assert coverage("so the sco has 10 members now", "members-list") < 0
+    assert coverage("so the sco had 2023 members", "member-count") < 0
+    assert not matcher.ask("which country hosted the 2023 summit").answered
+
+
+def test_number_words_are_not_words_the_base_has_never_heard_of(matcher):
+    assert matcher.read("nine members or eleven").unknown_words == ()
+
+
 @pytest.mark.parametrize("question", ["pakistan is a member, correct?", "pakistan is in the sco, true or false"])
 def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, question):
     """A statement with "correct?" after it asks the same as "is Pakistan a member?"."""
@@ -145,6 +165,23 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
     assert "status" in reading.intents
     assert reading.unknown_words == ()
     assert matcher.ask(question).fact_id == "status-pakistan"
+
+
+@pytest.mark.parametrize(
+    ("question", "same_as"),
+    [
+        ("pakistan is in the sco, isn't it", "is pakistan in the sco"),
+        ("could you kindly tell me in which city the summit is held", "where is the summit held"),
+        ("would you be so kind as to explain who leads the sco", "explain who leads the sco"),
+        ("lowkey who leads the sco fr", "who leads the sco"),
+    ],
+)
+def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
+    """A question tag asks yes/no; "in which city" asks where; polite openers and chat reactions
+    ask nothing."""
+    assert matcher.read(question).intents == matcher.read(same_as).intents
+    assert sorted(matcher.read(question).content.split()) == sorted(matcher.read(same_as).content.split())
+    assert matcher.ask(question).fact_id == matcher.ask(same_as).fact_id
 
 
 def test_an_alias_that_names_another_term_is_read_however_that_one_is_written(matcher):

@@ -31,7 +31,7 @@ from bot.core.answer import Answer
 from bot.core.factbase import Fact, FactBase, Term
 from bot.core.spelling import Speller
 from bot.core.stopwords import STOPWORDS
-from bot.core.text import words_of
+from bot.core.text import is_number, words_of
 
 # Words that make a question a follow-up of the asker's previous one.
 PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their"})
@@ -52,6 +52,8 @@ INTENT_PREFIX = "?"
 # kind. "what" says too little for that, and a yes/no question ("status") can be answered by
 # many kinds of fact; both still earn the bonus when a phrasing asks the same.
 EXCLUSIVE_INTENTS = frozenset({"when", "where", "who", "how-many", "how-long", "said", "why"})
+# What a fact that gives a count asks; a count a question offers is no word such a fact lacks.
+COUNT_INTENT = "how-many"
 _NO_POSTINGS: frozenset[int] = frozenset()
 # A shortlist that is over its size by at most this factor keeps its shortest phrasings.
 SHORTEST_FIRST_FACTOR = 4
@@ -520,7 +522,7 @@ class Matcher:
         unknown = tuple(
             t
             for t, t_stem in zip(content, stems, strict=True)
-            if t not in self._terms and t[0] != INTENT_PREFIX and t_stem not in self._known_stems and not t.isdigit()
+            if t not in self._terms and t[0] != INTENT_PREFIX and t_stem not in self._known_stems and not is_number(t)
         )
         return Reading(
             text=question,
@@ -538,7 +540,7 @@ class Matcher:
     def _corrected(self, words: Sequence[str]) -> list[str]:
         corrected: list[str] = []
         for word in words:
-            if word in self._vocabulary or len(word) < 4 or word.isdigit():
+            if word in self._vocabulary or len(word) < 4 or is_number(word):
                 corrected.append(word)
             else:
                 corrected += self._correct(word).split()
@@ -770,6 +772,7 @@ class Matcher:
                 best[fact_index] = (text, intent, beyond)
         named = self._named_in(reading)
         telling = reading.informative - self._background_tokens
+        counts = frozenset(word for word in telling if is_number(word) and not _is_year(word))
         # Both penalties grow with the share of the question they concern, so one stray word in a
         # long, chatty question costs less than in a short one.
         unknown = -tuning.unknown_word_penalty * len(reading.unknown_words) / max(len(reading.informative), 1) ** 0.5
@@ -782,7 +785,13 @@ class Matcher:
             bound = text + intent + tuning.named_bonus + unknown
             if limit is not None and len(top_totals) >= limit and bound < top_totals[0]:
                 break
-            uncovered = len(telling - self._fact_words[index]) / max(len(telling), 1)
+            missing = telling - self._fact_words[index]
+            if counts and self.base.facts[index].asks == COUNT_INTENT and not missing.isdisjoint(counts):
+                # "so 10 members now?" offers a count for the fact that gives one to confirm or
+                # correct. A year names an event ("the 2025 summit"), and a fact that gives no
+                # count answers nothing about one ("the Shanghai Five").
+                missing -= counts
+            uncovered = len(missing) / max(len(telling), 1)
             candidate = Candidate(
                 fact_index=index,
                 text=text,
@@ -889,6 +898,10 @@ class Matcher:
         ):
             fit -= tuning.unnamed_penalty
         return fit
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number.isdigit()
 
 
 def _texts_of(fact: Fact) -> tuple[str, ...]:

@@ -13,6 +13,19 @@ _WORD = re.compile(r"[0-9a-z]+")
 _WHITESPACE = re.compile(r"\s+")
 
 
+NUMBER_WORDS = frozenset(
+    """two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
+    million billion dozen""".split()
+)
+
+
+def is_number(word: str) -> bool:
+    """A number in digits or words: "10" and "ten" ask about a count the article gives or not,
+    neither is a word the fact base lacks."""
+    return word.isdigit() or word in NUMBER_WORDS
+
+
 def normalize(text: str) -> str:
     """Fold case, accents, punctuation and spacing so that only the words remain.
 
