@@ -154,6 +154,18 @@ def test_a_count_offered_for_confirmation_costs_nothing_to_a_fact_that_gives_a_c
     assert not matcher.ask("which country hosted the 2023 summit").answered
 
 
+def test_a_fact_that_mentions_what_a_question_names_without_being_about_it_loses_half(matcher):
+    """The no-limits partnership is about Russia and China; its quote dates it by the invasion of
+    Ukraine, so a question naming Ukraine costs it half the unnamed-subject penalty, where a fact
+    that never mentions Ukraine pays that in full and the foreign-name penalty besides."""
+    question = matcher.read("was the no limits deal signed before ukraine was invaded")
+    by_fact = {matcher.base.facts[c.fact_index].id: c for c in matcher.candidates(question)}
+    half = matcher.tuning.unnamed_penalty / 2
+    assert by_fact["no-limits-partnership"].entity == -half
+    assert by_fact["historic-rivalry"].entity < -2 * half
+    assert matcher.answer(question).fact_id == "no-limits-partnership"
+
+
 def test_number_words_are_not_words_the_base_has_never_heard_of(matcher):
     assert matcher.read("nine members or eleven").unknown_words == ()
 
