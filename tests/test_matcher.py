@@ -238,6 +238,18 @@ def test_a_question_beyond_what_a_fact_says_is_declined_with_that_fact_suggested
     assert "bilateral-meetings" in declined.suggestion_ids
 
 
+def test_asking_whether_a_plan_came_true_is_declined_by_the_fact_that_reports_the_plan(matcher):
+    """Putin was to meet Erdogan; whether he did, the article does not say. "Actually" and "in
+    the end" ask that, and the fact's `beyond` questions carry the same cue; on a question about
+    what is settled they change nothing."""
+    assert "outcome" in matcher.read("did putin actually meet erdogan").intents
+    assert matcher.ask("will putin meet erdogan").fact_id == "bilateral-meetings"
+    declined = matcher.ask("did putin definitely meet erdogan in the end")
+    assert not declined.answered
+    assert "bilateral-meetings" in declined.suggestion_ids
+    assert matcher.ask("which city is the summit actually in").fact_id == "summit-location"
+
+
 def test_without_its_beyond_questions_the_fact_would_have_answered(fact_copy):
     """The decline above comes from the `beyond` list, not from the wording alone."""
     facts, seeds = fact_copy
