@@ -196,6 +196,9 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("could you kindly tell me in which city the summit is held", "where is the summit held"),
         ("would you be so kind as to explain who leads the sco", "explain who leads the sco"),
         ("lowkey who leads the sco fr", "who leads the sco"),
+        ("did mao ning talk about peace at all", "did mao ning talk about peace"),
+        ("is turkey kind of a dialogue partner", "is turkey a dialogue partner"),
+        ("are the gulf states involved with the sco in some way", "are the gulf states part of the sco"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
