@@ -198,6 +198,8 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("lowkey who leads the sco fr", "who leads the sco"),
         ("did mao ning talk about peace at all", "did mao ning talk about peace"),
         ("is turkey kind of a dialogue partner", "is turkey a dialogue partner"),
+        ("kto leads the sco", "who leads the sco"),
+        ("que dia did xi arrive", "what day did xi arrive"),
         ("are the gulf states involved with the sco in some way", "are the gulf states part of the sco"),
     ],
 )
