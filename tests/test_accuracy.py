@@ -38,6 +38,9 @@ more declined in `fresh` (back to 0.77) and one fewer answered right in `holdout
 not looked at either: where the cue is only emphasis it is a word no phrasing has, which costs a
 few points of wording).
 `fresh4` is the other half of sets ten and eleven (72.2% / 86.1% at the start of session seven).
+Half of sets twelve and thirteen (ramblers, very short queries, words of other languages) joined
+`tune` later in the session, and its floors went from 0.84 / 0.91 to 0.83 / 0.89 with them: that
+half scored 72.8% / 79.5% when it arrived. `fresh5` is their other half (62.9% / 90.2% then).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.84, 0.91),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.89),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.77, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.79, 0.91),
