@@ -51,3 +51,10 @@ def test_one_slip_at_the_first_letter_is_still_a_typo():
     speller = Speller(["when", "arrived"])
     assert speller.correct("hwen", cutoff=70) == "when"
     assert speller.correct("rrived", cutoff=80) == "arrived"
+
+
+def test_a_long_word_three_slips_from_a_known_one_is_another_word():
+    """ "continent" is 80% like "constituent", enough for the full scan, but three slips away."""
+    speller = Speller(["constituent", "summit"])
+    assert speller.correct("continent", cutoff=80) is None
+    assert speller.correct("constituant", cutoff=80) == "constituent"

@@ -14,6 +14,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 FULL_SCAN_LIMIT = 20_000
+# A long word three slips from a known one is more often another word ("continent" is not
+# "constituent") than a typo of it.
+MAX_SLIPS = 2
 
 
 def deletions(word: str) -> set[str]:
@@ -43,6 +46,8 @@ class Speller:
         )
         if match is None and len(self.vocabulary) <= FULL_SCAN_LIMIT:
             match = process.extractOne(word, self._starting_with(word[:1]), scorer=fuzz.ratio, score_cutoff=cutoff)
+            if match is not None and OSA.distance(match[0], word) > MAX_SLIPS:
+                match = None
         return match[0] if match else None
 
     def _starting_with(self, initial: str) -> list[str]:
