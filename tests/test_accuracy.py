@@ -55,10 +55,12 @@ FLOORS = {
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
     (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.89),
-    (BLIND_QUESTIONS_FILE, "holdout"): (0.77, 0.97),
+    (BLIND_QUESTIONS_FILE, "holdout"): (0.79, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.77),
-    (BLIND_QUESTIONS_FILE, "fresh2"): (0.79, 0.91),
+    (BLIND_QUESTIONS_FILE, "fresh2"): (0.80, 0.91),
     (BLIND_QUESTIONS_FILE, "fresh3"): (0.83, 0.67),
+    (BLIND_QUESTIONS_FILE, "fresh4"): (0.76, 0.88),
+    (BLIND_QUESTIONS_FILE, "fresh5"): (0.64, 0.90),
 }
 
 
