@@ -166,16 +166,6 @@ def test_a_fact_that_mentions_what_a_question_names_without_being_about_it_loses
     assert matcher.answer(question).fact_id == "no-limits-partnership"
 
 
-def test_a_word_no_phrasing_has_leaves_the_other_words_to_find_candidates(matcher):
-    """ "leafs" is a slip the speller leaves alone (five letters, one changed); the SCO is in too
-    many phrasings to list them all, so the phrasings that share the question's words are
-    wanted, and a word that no phrasing has must not leave that set empty."""
-    reading = matcher.read("who leafs the sco")
-    assert "leaf" in reading.informative and "SCO" in reading.informative
-    assert matcher.candidates(reading)
-    assert matcher.ask("who leafs the sco").suggestions
-
-
 def test_number_words_are_not_words_the_base_has_never_heard_of(matcher):
     assert matcher.read("nine members or eleven").unknown_words == ()
 
