@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import Answer, Matcher, load_fact_base
+from bot.core.matcher import stem
 
 
 def ask(matcher, question: str) -> Answer:
@@ -277,3 +278,19 @@ def test_no_beyond_question_reads_like_a_question_the_base_answers(matcher, ship
         if matcher.read(question).content in answered
     ]
     assert not clashes
+
+
+@pytest.mark.parametrize(
+    ("word", "stemmed"),
+    [
+        ("running", "run"),
+        ("planned", "plan"),
+        ("sitting", "sit"),
+        ("called", "call"),
+        ("added", "add"),
+        ("leads", "lead"),
+    ],
+)
+def test_a_consonant_a_verb_doubles_before_its_ending_is_undoubled(word, stemmed):
+    """ "Who is running the SCO" must reach "who runs the SCO"; "added" is still "add"."""
+    assert stem(word) == stemmed

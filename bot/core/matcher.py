@@ -59,12 +59,24 @@ _NO_POSTINGS: frozenset[int] = frozenset()
 SHORTEST_FIRST_FACTOR = 4
 
 
+# Consonants verbs double before "ing" and "ed" ("running", "planned").
+DOUBLED_BEFORE_SUFFIX = frozenset("bgmnpt")
+
+
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A light suffix stripper, applied alike to questions and phrasings ("leads", "leading" -> "lead")."""
+    """A light suffix stripper, applied alike to questions and phrasings ("leads", "leading" -> "lead").
+
+    A consonant doubled before "ing" or "ed" is undoubled ("running", "planned" -> "run", "plan"):
+    only those that verbs double (b, g, m, n, p, t), not those a word ends in itself ("called",
+    "passed", "added", "stuffed").
+    """
     for suffix, keep in (("ing", 4), ("ies", 3), ("es", 4), ("ed", 3), ("s", 3)):
         if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            stemmed = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            if suffix in ("ing", "ed") and stemmed[-1] == stemmed[-2] and stemmed[-1] in DOUBLED_BEFORE_SUFFIX:
+                return stemmed[:-1]
+            return stemmed
     return word
 
 
