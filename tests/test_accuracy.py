@@ -41,6 +41,9 @@ few points of wording).
 Half of sets twelve and thirteen (ramblers, very short queries, words of other languages) joined
 `tune` later in the session, and its floors went from 0.84 / 0.91 to 0.83 / 0.89 with them: that
 half scored 72.8% / 79.5% when it arrived. `fresh5` is their other half (62.9% / 90.2% then).
+Last, half of sets fourteen and fifteen (meanings of terms, questions about the article itself,
+future plans; fast typists) joined `tune` at 78.8% / 71.1%, and the decline floor went to 0.87;
+`fresh6` is their other half (77.2% / 72.7% when they arrived).
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.89),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.87),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.79, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.80, 0.91),
