@@ -256,6 +256,16 @@ def test_asking_whether_a_plan_came_true_is_declined_by_the_fact_that_reports_th
     assert matcher.ask("which city is the summit actually in").fact_id == "summit-location"
 
 
+def test_a_beyond_question_needs_its_telling_words_but_not_the_bloc_or_the_summit(matcher, shipped_base):
+    """Every question is about the SCO and its summit, so "will turkmenistan ever join" is the
+    `beyond` question "will turkmenistan ever join the sco" without saying the SCO."""
+    assert "will turkmenistan ever join the sco" in shipped_base.fact("status-turkmenistan").beyond
+    assert matcher.ask("is turkmenistan joining").fact_id == "status-turkmenistan"
+    declined = matcher.ask("will turkmenistan ever join")
+    assert not declined.answered
+    assert "status-turkmenistan" in declined.suggestion_ids
+
+
 def test_without_its_beyond_questions_the_fact_would_have_answered(fact_copy):
     """The decline above comes from the `beyond` list, not from the wording alone."""
     facts, seeds = fact_copy

@@ -768,9 +768,10 @@ class Matcher:
             index = shortlist[position]
             fact_index = self._phrasing_facts[index]
             beyond = index in beyond_phrasings
-            if beyond and not reading.informative.issuperset(self._informative_words(choice)):
+            if beyond and not reading.informative.issuperset(self._informative_words(choice) - self._background_tokens):
                 # "what are the leaders trying to do" is not "what did the leaders decide": a
-                # question must say all that a question beyond the fact says to be one.
+                # question must say all that a question beyond the fact says to be one, the
+                # summit and the bloc aside, which every question is about.
                 continue
             text = tuning.set_weight * set_score + (1 - tuning.set_weight) * sort_scores[position]
             if self._passages[index]:
