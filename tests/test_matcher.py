@@ -256,6 +256,17 @@ def test_asking_whether_a_plan_came_true_is_declined_by_the_fact_that_reports_th
     assert matcher.ask("which city is the summit actually in").fact_id == "summit-location"
 
 
+def test_asking_for_a_finer_detail_than_a_fact_gives_is_declined_by_that_fact(matcher, shipped_base):
+    """The article gives the summit's days, not its date: "exactly" asks for more, and the
+    summit-dates fact's `beyond` questions carry the same cue."""
+    assert "what is the exact date of the summit" in shipped_base.fact("summit-dates").beyond
+    assert "detail" in matcher.read("what date is the summit exactly").intents
+    assert matcher.ask("when is the summit").fact_id == "summit-dates"
+    declined = matcher.ask("what date is the summit exactly")
+    assert not declined.answered
+    assert "summit-dates" in declined.suggestion_ids
+
+
 def test_a_beyond_question_needs_its_telling_words_but_not_the_bloc_or_the_summit(matcher, shipped_base):
     """Every question is about the SCO and its summit, so "will turkmenistan ever join" is the
     `beyond` question "will turkmenistan ever join the sco" without saying the SCO."""
