@@ -43,7 +43,8 @@ Half of sets twelve and thirteen (ramblers, very short queries, words of other l
 half scored 72.8% / 79.5% when it arrived. `fresh5` is their other half (62.9% / 90.2% then).
 Last, half of sets fourteen and fifteen (meanings of terms, questions about the article itself,
 future plans; fast typists) joined `tune` at 78.8% / 71.1%, and the decline floor went to 0.87;
-`fresh6` is their other half (77.2% / 72.7% when they arrived, and after the last changes).
+`fresh6` is their other half (77.2% / 72.7% when they arrived; 75.0% declined once "exactly"
+became a cue).
 """
 
 from __future__ import annotations
@@ -57,14 +58,14 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.87),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.90),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.79, 0.97),
-    (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.77),
+    (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.80),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.80, 0.91),
-    (BLIND_QUESTIONS_FILE, "fresh3"): (0.83, 0.67),
+    (BLIND_QUESTIONS_FILE, "fresh3"): (0.83, 0.69),
     (BLIND_QUESTIONS_FILE, "fresh4"): (0.76, 0.88),
     (BLIND_QUESTIONS_FILE, "fresh5"): (0.64, 0.90),
-    (BLIND_QUESTIONS_FILE, "fresh6"): (0.77, 0.72),
+    (BLIND_QUESTIONS_FILE, "fresh6"): (0.77, 0.75),
 }
 
 
