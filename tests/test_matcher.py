@@ -12,6 +12,13 @@ def ask(matcher, question: str) -> Answer:
     return matcher.ask(question)
 
 
+def assert_declined_suggesting(matcher, question: str, fact_id: str) -> None:
+    """Declined, with the fact it came close to among the suggestions."""
+    declined = matcher.ask(question)
+    assert not declined.answered
+    assert fact_id in declined.suggestion_ids
+
+
 @pytest.mark.parametrize(
     ("first", "first_fact", "second", "second_fact"),
     [
@@ -239,9 +246,7 @@ def test_a_question_beyond_what_a_fact_says_is_declined_with_that_fact_suggested
     """Putin planned to meet Erdogan; whether they met, and what they agreed, the article does not say."""
     assert "what did putin and erdogan talk about" in shipped_base.fact("bilateral-meetings").beyond
     assert matcher.ask("who is putin meeting at the summit").fact_id == "bilateral-meetings"
-    declined = matcher.ask("so what did erdogan and putin talk about")
-    assert not declined.answered
-    assert "bilateral-meetings" in declined.suggestion_ids
+    assert_declined_suggesting(matcher, "so what did erdogan and putin talk about", "bilateral-meetings")
 
 
 def test_asking_whether_a_plan_came_true_is_declined_by_the_fact_that_reports_the_plan(matcher):
@@ -250,9 +255,7 @@ def test_asking_whether_a_plan_came_true_is_declined_by_the_fact_that_reports_th
     what is settled they change nothing."""
     assert "outcome" in matcher.read("did putin actually meet erdogan").intents
     assert matcher.ask("will putin meet erdogan").fact_id == "bilateral-meetings"
-    declined = matcher.ask("did putin definitely meet erdogan in the end")
-    assert not declined.answered
-    assert "bilateral-meetings" in declined.suggestion_ids
+    assert_declined_suggesting(matcher, "did putin definitely meet erdogan in the end", "bilateral-meetings")
     assert matcher.ask("which city is the summit actually in").fact_id == "summit-location"
 
 
@@ -262,9 +265,7 @@ def test_asking_for_a_finer_detail_than_a_fact_gives_is_declined_by_that_fact(ma
     assert "what is the exact date of the summit" in shipped_base.fact("summit-dates").beyond
     assert "detail" in matcher.read("what date is the summit exactly").intents
     assert matcher.ask("when is the summit").fact_id == "summit-dates"
-    declined = matcher.ask("what date is the summit exactly")
-    assert not declined.answered
-    assert "summit-dates" in declined.suggestion_ids
+    assert_declined_suggesting(matcher, "what date is the summit exactly", "summit-dates")
 
 
 def test_a_beyond_question_needs_its_telling_words_but_not_the_bloc_or_the_summit(matcher, shipped_base):
@@ -272,9 +273,7 @@ def test_a_beyond_question_needs_its_telling_words_but_not_the_bloc_or_the_summi
     `beyond` question "will turkmenistan ever join the sco" without saying the SCO."""
     assert "will turkmenistan ever join the sco" in shipped_base.fact("status-turkmenistan").beyond
     assert matcher.ask("is turkmenistan joining").fact_id == "status-turkmenistan"
-    declined = matcher.ask("will turkmenistan ever join")
-    assert not declined.answered
-    assert "status-turkmenistan" in declined.suggestion_ids
+    assert_declined_suggesting(matcher, "will turkmenistan ever join", "status-turkmenistan")
 
 
 def test_without_its_beyond_questions_the_fact_would_have_answered(fact_copy):
