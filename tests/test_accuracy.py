@@ -45,6 +45,10 @@ Last, half of sets fourteen and fifteen (meanings of terms, questions about the 
 future plans; fast typists) joined `tune` at 78.8% / 71.1%, and the decline floor went to 0.87;
 `fresh6` is their other half (77.2% / 72.7% when they arrived; 75.0% declined once "exactly"
 became a cue).
+In session eight half of sets sixteen and seventeen (quiz crammers, vague names, confirmations;
+autocorrect slips, who is who, questions framed by the text) joined `tune` at 78.8% / 80.6%, and
+its decline floor went from 0.90 to 0.89 with them; `fresh7` is their other half (73.8% / 84.8%
+when they arrived, before any change).
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.90),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.89),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.79, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.80),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.80, 0.91),
@@ -66,6 +70,7 @@ FLOORS = {
     (BLIND_QUESTIONS_FILE, "fresh4"): (0.76, 0.88),
     (BLIND_QUESTIONS_FILE, "fresh5"): (0.64, 0.90),
     (BLIND_QUESTIONS_FILE, "fresh6"): (0.77, 0.75),
+    (BLIND_QUESTIONS_FILE, "fresh7"): (0.73, 0.84),
 }
 
 
