@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.core import Answer, Matcher, load_fact_base
 from bot.core.matcher import stem
+from bot.core.text import states_time_of_day, states_year
 
 
 def ask(matcher, question: str) -> Answer:
@@ -17,6 +20,13 @@ def assert_declined_suggesting(matcher, question: str, fact_id: str) -> None:
     declined = matcher.ask(question)
     assert not declined.answered
     assert fact_id in declined.suggestion_ids
+
+
+def cut_out(path: Path, start: str, end: str) -> None:
+    """Remove from a fact file the text from `start` up to (not including) the next `end`."""
+    text = path.read_text(encoding="utf-8")
+    first = text.index(start)
+    path.write_text(text[:first] + text[text.index(end, first) :], encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -268,6 +278,59 @@ def test_asking_for_a_finer_detail_than_a_fact_gives_is_declined_by_that_fact(ma
     assert_declined_suggesting(matcher, "what date is the summit exactly", "summit-dates")
 
 
+@pytest.mark.parametrize(
+    ("question", "fact_id", "gives_it"),
+    [
+        ("what time did xi's plane land", "xi-arrival", False),
+        ("what time did the un chief speak", "guterres-address", False),
+        ("what year is the summit", "summit-dates", False),
+        ("what time did putin touch down", "putin-arrival", True),
+        ("what year did russia invade ukraine", "ukraine-invasion", True),
+        ("which year's summit told belarus it would join", "belarus-told-2023", True),
+    ],
+)
+def test_a_time_of_day_or_a_year_is_answered_only_by_a_fact_that_gives_one(matcher, question, fact_id, gives_it):
+    """Putin landed on Wednesday morning, the invasion was in February 2022; Xi arrived on
+    Tuesday, at what time the article does not say, nor in which year the summit is. No `beyond`
+    list says so: the fact's answer and quote state a time of day or a year, or do not."""
+    if gives_it:
+        assert matcher.ask(question).fact_id == fact_id
+    else:
+        assert_declined_suggesting(matcher, question, fact_id)
+
+
+@pytest.mark.parametrize(
+    ("text", "time_of_day", "year"),
+    [
+        ("Putin touched down on Wednesday morning.", True, False),
+        ("The talks began at 10:30 and ended at 9 pm.", True, False),
+        ("Mornings in Astana are cold.", True, False),
+        ("Xi arrived on Tuesday, a fortnight after the 2023 summit.", False, True),
+        ("Russia invaded Ukraine in February 2022.", False, True),
+        ("I am told it has 14 dialogue partners and 9 members.", False, False),
+        ("It keeps 1000 troops there.", False, True),
+    ],
+)
+def test_what_a_text_states_of_a_time(text, time_of_day, year):
+    """A four-digit number reads as a year: a count that long is rare in a fact's answer, and a
+    year missed would decline a question the fact answers."""
+    assert states_time_of_day(text) is time_of_day
+    assert states_year(text) is year
+
+
+def test_a_cue_listed_under_two_intents_stands_for_both(matcher):
+    assert {"when", "time-of-day"} <= matcher.read("what time did putin land").intents
+    assert {"when", "year"} <= matcher.read("what year did russia invade ukraine").intents
+    assert "time-of-day" not in matcher.read("when did putin land").intents
+
+
+def test_without_the_time_intents_a_lexicon_asks_no_finer_time(fact_copy):
+    """A moderator's lexicon that does not define them keeps the facts answering as before."""
+    facts, seeds = fact_copy
+    cut_out(facts / "lexicon.yaml", "  time-of-day: [", "  what: [")
+    assert Matcher(load_fact_base(facts, seeds)).ask("what time did xi's plane land").fact_id == "xi-arrival"
+
+
 def test_a_beyond_question_needs_its_telling_words_but_not_the_bloc_or_the_summit(matcher, shipped_base):
     """Every question is about the SCO and its summit, so "will turkmenistan ever join" is the
     `beyond` question "will turkmenistan ever join the sco" without saying the SCO."""
@@ -279,11 +342,7 @@ def test_a_beyond_question_needs_its_telling_words_but_not_the_bloc_or_the_summi
 def test_without_its_beyond_questions_the_fact_would_have_answered(fact_copy):
     """The decline above comes from the `beyond` list, not from the wording alone."""
     facts, seeds = fact_copy
-    path = facts / "summit.yaml"
-    text = path.read_text(encoding="utf-8")
-    start = text.index("    beyond:\n      - did putin and erdogan actually meet\n")
-    end = text.index("    answer:", start)
-    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    cut_out(facts / "summit.yaml", "    beyond:\n      - did putin and erdogan actually meet\n", "    answer:")
     answer = Matcher(load_fact_base(facts, seeds)).ask("so what did erdogan and putin talk about")
     assert answer.fact_id == "bilateral-meetings"
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -31,7 +31,7 @@ from bot.core.answer import Answer
 from bot.core.factbase import Fact, FactBase, Term
 from bot.core.spelling import Speller
 from bot.core.stopwords import STOPWORDS
-from bot.core.text import is_number, words_of
+from bot.core.text import is_number, states_time_of_day, states_year, words_of
 
 # Words that make a question a follow-up of the asker's previous one.
 PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their"})
@@ -54,6 +54,11 @@ INTENT_PREFIX = "?"
 EXCLUSIVE_INTENTS = frozenset({"when", "where", "who", "how-many", "how-long", "said", "why"})
 # What a fact that gives a count asks; a count a question offers is no word such a fact lacks.
 COUNT_INTENT = "how-many"
+# Intents that ask for a finer time than a day, and how a fact's answer or quote shows that it
+# gives one. Asked of a fact that does not ("what time did Xi land": the article gives only the
+# day), the question is beyond that fact: declined, with the fact suggested. A lexicon that does
+# not define them loses nothing.
+TIME_DETAILS: Mapping[str, Callable[[str], bool]] = {"time-of-day": states_time_of_day, "year": states_year}
 _NO_POSTINGS: frozenset[int] = frozenset()
 # A shortlist that is over its size by at most this factor keeps its shortest phrasings.
 SHORTEST_FIRST_FACTOR = 4
@@ -208,6 +213,9 @@ class Matcher:
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
         self._stems_bound = len(self._stems) + MAX_REMEMBERED_CORRECTIONS
         self._corrections: dict[str, str] = {}
+        self._time_details = {name: states for name, states in TIME_DETAILS.items() if name in base.intents}
+        # Which of them a fact's answer or quote gives, worked out when first asked: few questions ask.
+        self._time_details_given: dict[int, frozenset[str]] = {}
         del self._distinct_intents, self._relatives_seen, self._cores_seen
         self._default_suggestions: dict[str | None, list[Fact]] = {}
         postings: dict[str, set[int]] = {}
@@ -296,16 +304,20 @@ class Matcher:
         return frozenset(words)
 
     def _build_intent_cues(self, intents: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
-        """Cue phrases folded like questions are, each standing for one intent token ("which",
-        "what" -> "?what"). A cue written "^is" only counts as the first word, which is how a
-        yes/no question ("is Turkey a member?") shows itself."""
+        """Cue phrases folded like questions are, each standing for its intent's token ("which",
+        "what" -> "?what"), or for each of several when listed under several ("what time" asks
+        when, and for a time of day). A cue written "^is" only counts as the first word, which is
+        how a yes/no question ("is Turkey a member?") shows itself."""
         cues: dict[tuple[str, ...], tuple[str, ...]] = {}
         for intent, phrases in intents.items():
+            token = INTENT_PREFIX + intent
             for phrase in phrases:
                 anchored = phrase.lstrip().startswith("^")
                 key = tuple(self._fold_terms(words_of(phrase)))
                 if key:
-                    cues.setdefault((ANCHOR, *key) if anchored else key, (INTENT_PREFIX + intent,))
+                    key = (ANCHOR, *key) if anchored else key
+                    if token not in cues.get(key, ()):
+                        cues[key] = (*cues.get(key, ()), token)
         return cues
 
     def _words_folded_differently(self, previous: Matcher) -> frozenset[str] | None:
@@ -784,6 +796,7 @@ class Matcher:
             if previous is None or text + intent > previous[0] + previous[1]:
                 best[fact_index] = (text, intent, beyond)
         named = self._named_in(reading)
+        time_details = reading.intents & self._time_details.keys()
         telling = reading.informative - self._background_tokens
         counts = frozenset(word for word in telling if is_number(word) and not _is_year(word))
         # Both penalties grow with the share of the question they concern, so one stray word in a
@@ -805,6 +818,8 @@ class Matcher:
                 # count answers nothing about one ("the Shanghai Five").
                 missing -= counts
             uncovered = len(missing) / max(len(telling), 1)
+            if time_details and not time_details <= self._time_details_of(index):
+                beyond = True
             candidate = Candidate(
                 fact_index=index,
                 text=text,
@@ -823,6 +838,14 @@ class Matcher:
         # Ties go to the fact that comes first in the base, so an answer never depends on hashing.
         candidates.sort(key=lambda c: (-c.total, c.fact_index))
         return candidates if limit is None else candidates[:limit]
+
+    def _time_details_of(self, index: int) -> frozenset[str]:
+        given = self._time_details_given.get(index)
+        if given is None:
+            texts = (self.base.facts[index].answer, self.base.facts[index].quote)
+            given = frozenset(name for name, states in self._time_details.items() if any(map(states, texts)))
+            self._time_details_given[index] = given
+        return given
 
     @staticmethod
     def _informative_words(content: str) -> set[str]:

@@ -11,6 +11,12 @@ _APOSTROPHE_IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _WORD = re.compile(r"[0-9a-z]+")
 _WHITESPACE = re.compile(r"\s+")
+_TIME_OF_DAY = re.compile(
+    r"\b(?:(?:morning|afternoon|evening|night|tonight|overnight|noon|midnight|dawn|dusk|o'?clock)s?\b"
+    r"|\d{1,2}:\d{2}|\d{1,2} ?[ap]\.?m\b)",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b[12]\d{3}\b")
 
 
 NUMBER_WORDS = frozenset(
@@ -24,6 +30,16 @@ def is_number(word: str) -> bool:
     """A number in digits or words: "10" and "ten" ask about a count the article gives or not,
     neither is a word the fact base lacks."""
     return word.isdigit() or word in NUMBER_WORDS
+
+
+def states_time_of_day(text: str) -> bool:
+    """Whether `text` says at what time of day: "on Wednesday morning", "at 10:30", "at 9 pm"."""
+    return _TIME_OF_DAY.search(text) is not None
+
+
+def states_year(text: str) -> bool:
+    """Whether `text` gives a year: "in February 2022", "at the 2023 summit"."""
+    return _YEAR.search(text) is not None
 
 
 def normalize(text: str) -> str:
