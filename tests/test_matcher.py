@@ -141,6 +141,24 @@ def test_one_changed_letter_is_a_typo_from_six_letters_on(matcher):
     assert "paris" in matcher.read("whats the weather in paris").tokens
 
 
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("is bella russ joining the sco", "BELARUS"),
+        ("is guter res speaking", "GUTERRES"),
+        ("where is kaza khstan", "KAZAKHSTAN"),
+    ],
+)
+def test_two_unknown_words_that_make_a_known_one_are_read_as_it(matcher, question, term):
+    """A space typed inside a name: each half is a word the base has never seen."""
+    assert term in matcher.read(question).tokens
+
+
+def test_words_the_base_knows_are_not_joined(matcher):
+    """ "put in" is two words the base knows, not Putin."""
+    assert "PUTIN" not in matcher.read("how much did china put in").tokens
+
+
 def test_a_word_two_slips_from_a_function_word_is_not_read_as_one(matcher):
     """The word "weather" is two slips from "whether": read as it, the question would be only about Astana.
     One slip from a function word is still a typo of it."""

@@ -563,12 +563,31 @@ class Matcher:
 
     def _corrected(self, words: Sequence[str]) -> list[str]:
         corrected: list[str] = []
-        for word in words:
-            if word in self._vocabulary or len(word) < 4 or is_number(word):
+        skip = False
+        for position, word in enumerate(words):
+            if skip:
+                skip = False
+                continue
+            if word in self._vocabulary or is_number(word):
                 corrected.append(word)
-            else:
-                corrected += self._correct(word).split()
+                continue
+            following = words[position + 1] if position + 1 < len(words) else None
+            if following is not None and following not in self._vocabulary and not is_number(following):
+                joined = self._joined(word + following)
+                if joined is not None:
+                    corrected.append(joined)
+                    skip = True
+                    continue
+            corrected += self._correct(word).split() if len(word) >= 4 else [word]
         return corrected
+
+    def _joined(self, word: str) -> str | None:
+        """Two words the base does not know that make one it does, typed with a space inside
+        ("bella russ", "guter res"): that word."""
+        if word in self._vocabulary:
+            return word
+        corrected = self._correct(word)
+        return corrected if corrected in self._vocabulary else None
 
     def _correct(self, word: str) -> str:
         """Memoised in a plain dict (an lru_cache on a bound method would make the matcher a
