@@ -102,7 +102,7 @@ def main() -> None:
     print(f"plain extractOne(WRatio): median {plain_med * 1e6:.0f} µs; ours/plain {med / plain_med:.2f}x")
 
     for name in ("questions.yaml", "blind_questions.yaml"):
-        for split in ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"):
+        for split in ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8"):
             questions = load_questions(ROOT / "tests" / "data" / name, [split])
             if questions:
                 print_accuracy(f"{name} {split}", matcher, plain_answer, questions)
