@@ -357,6 +357,13 @@ def test_a_beyond_question_needs_its_telling_words_but_not_the_bloc_or_the_summi
     assert_declined_suggesting(matcher, "will turkmenistan ever join", "status-turkmenistan")
 
 
+def test_a_beyond_question_needs_what_it_asks_as_well(matcher):
+    """ "What is the exact date of the summit" is beyond summit-dates only for its "exact": the
+    summit and its days are what every date question says."""
+    assert matcher.ask("summit days which?").fact_id == "summit-dates"
+    assert_declined_suggesting(matcher, "summit date exactly which?", "summit-dates")
+
+
 def test_without_its_beyond_questions_the_fact_would_have_answered(fact_copy):
     """The decline above comes from the `beyond` list, not from the wording alone."""
     facts, seeds = fact_copy

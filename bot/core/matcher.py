@@ -52,6 +52,8 @@ INTENT_PREFIX = "?"
 # kind. "what" says too little for that, and a yes/no question ("status") can be answered by
 # many kinds of fact; both still earn the bonus when a phrasing asks the same.
 EXCLUSIVE_INTENTS = frozenset({"when", "where", "who", "how-many", "how-long", "said", "why"})
+# Intents too general to tell a question beyond a fact from one it answers: "what" and yes/no.
+GENERIC_INTENT_TOKENS = frozenset({INTENT_PREFIX + "what", INTENT_PREFIX + "status"})
 # What a fact that gives a count asks; a count a question offers is no word such a fact lacks.
 COUNT_INTENT = "how-many"
 # Intents that ask for a finer time than a day, and how a fact's answer or quote shows that it
@@ -795,14 +797,16 @@ class Matcher:
         intent_scores: dict[frozenset[str], float] = {}
         best: dict[int, tuple[float, float, bool]] = {}
         beyond_phrasings = self._beyond_phrasings
+        said = reading.informative | {INTENT_PREFIX + intent for intent in reading.intents}
         for choice, set_score, position in hits:
             index = shortlist[position]
             fact_index = self._phrasing_facts[index]
             beyond = index in beyond_phrasings
-            if beyond and not reading.informative.issuperset(self._informative_words(choice) - self._background_tokens):
+            if beyond and not said.issuperset(set(choice.split()) - self._background_tokens - GENERIC_INTENT_TOKENS):
                 # "what are the leaders trying to do" is not "what did the leaders decide": a
-                # question must say all that a question beyond the fact says to be one, the
-                # summit and the bloc aside, which every question is about.
+                # question must say all that a question beyond the fact says to be one, and ask
+                # all it asks ("what is the exact date" is not "what are the dates"), the summit
+                # and the bloc aside, which every question is about.
                 continue
             text = tuning.set_weight * set_score + (1 - tuning.set_weight) * sort_scores[position]
             if self._passages[index]:
@@ -865,10 +869,6 @@ class Matcher:
             given = frozenset(name for name, states in self._time_details.items() if any(map(states, texts)))
             self._time_details_given[index] = given
         return given
-
-    @staticmethod
-    def _informative_words(content: str) -> set[str]:
-        return {word for word in content.split() if word[0] != INTENT_PREFIX}
 
     def _shortlist(self, words: frozenset[str]) -> list[int]:
         """The phrasings that share a word with the question: only these can score.
