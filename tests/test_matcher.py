@@ -227,14 +227,24 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("kto leads the sco", "who leads the sco"),
         ("que dia did xi arrive", "what day did xi arrive"),
         ("are the gulf states involved with the sco in some way", "are the gulf states part of the sco"),
+        ("isn't pakistan in the sco", "is pakistan in the sco"),
+        ("didn't guterres speak on thursday", "did guterres speak on thursday"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
-    """A question tag asks yes/no; "in which city" asks where; polite openers and chat reactions
-    ask nothing."""
+    """A question tag asks yes/no, and so does a negation that opens the question; "in which
+    city" asks where; polite openers and chat reactions ask nothing."""
     assert matcher.read(question).intents == matcher.read(same_as).intents
     assert sorted(matcher.read(question).content.split()) == sorted(matcher.read(same_as).content.split())
     assert matcher.ask(question).fact_id == matcher.ask(same_as).fact_id
+
+
+def test_a_negation_asks_about_what_it_negates_unless_it_opens_the_question(matcher):
+    """ "Isn't Pakistan in the SCO?" asks to confirm; "which country is not in the sco" asks for
+    the one that is not."""
+    assert "not" not in matcher.read("isn't pakistan in the sco").tokens
+    assert "not" in matcher.read("which central asian country is not in the sco").tokens
+    assert matcher.ask("which central asian country is not in the sco").fact_id == "status-turkmenistan"
 
 
 def test_an_alias_that_names_another_term_is_read_however_that_one_is_written(matcher):
