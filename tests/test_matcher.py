@@ -228,6 +228,7 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("que dia did xi arrive", "what day did xi arrive"),
         ("are the gulf states involved with the sco in some way", "are the gulf states part of the sco"),
         ("isn't pakistan in the sco", "is pakistan in the sco"),
+        ("in simple words, what's the deal with the sco", "what is the sco"),
         ("didn't guterres speak on thursday", "did guterres speak on thursday"),
     ],
 )
