@@ -229,12 +229,15 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("are the gulf states involved with the sco in some way", "are the gulf states part of the sco"),
         ("isn't pakistan in the sco", "is pakistan in the sco"),
         ("in simple words, what's the deal with the sco", "what is the sco"),
+        ("when did putin disembark in astana", "when did putin arrive in astana"),
+        ("what is the rationale of this conclave", "what is the reason of this summit"),
         ("didn't guterres speak on thursday", "did guterres speak on thursday"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
     """A question tag asks yes/no, and so does a negation that opens the question; "in which
-    city" asks where; polite openers and chat reactions ask nothing."""
+    city" asks where; polite openers and chat reactions ask nothing; a formal word is read as the
+    plain one."""
     assert matcher.read(question).intents == matcher.read(same_as).intents
     assert sorted(matcher.read(question).content.split()) == sorted(matcher.read(same_as).content.split())
     assert matcher.ask(question).fact_id == matcher.ask(same_as).fact_id
