@@ -47,11 +47,13 @@ future plans; fast typists) joined `tune` at 78.8% / 71.1%, and the decline floo
 became a cue).
 In session eight half of sets sixteen and seventeen (quiz crammers, vague names, confirmations;
 autocorrect slips, who is who, questions framed by the text) joined `tune` at 78.8% / 80.6%, and
-its decline floor went from 0.90 to 0.89 with them (back to 0.90 after the session's changes);
-`fresh7` is their other half (73.8% / 84.8% when they arrived, before any change). Later half of
-sets eighteen and nineteen (negatives, thesaurus words, very short queries with typos) joined at
-71.9% / 89.2%, and the in-scope floor went from 0.83 to 0.82 with them; `fresh8` is their other
-half (76.1% / 77.8% when they arrived, the same as with the matcher the session started from).
+its decline floor went from 0.90 to 0.89 with them (back to 0.90, then 0.91, with the session's
+changes); `fresh7` is their other half (73.8% / 84.8% when they arrived, before any change).
+Later half of sets eighteen and nineteen (negatives, thesaurus words, very short queries with
+typos) joined at 71.9% / 89.2%, and the in-scope floor went from 0.83 to 0.82 with them (back to
+0.83 with the session's changes); `fresh8` is their other half (76.1% / 77.8% when they arrived,
+the same as with the matcher the session started from). The session's last changes raised the
+floors where the held-out splits rose.
 """
 
 from __future__ import annotations
@@ -65,16 +67,16 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.82, 0.90),
-    (BLIND_QUESTIONS_FILE, "holdout"): (0.79, 0.97),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.91),
+    (BLIND_QUESTIONS_FILE, "holdout"): (0.80, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.80),
-    (BLIND_QUESTIONS_FILE, "fresh2"): (0.80, 0.91),
-    (BLIND_QUESTIONS_FILE, "fresh3"): (0.83, 0.69),
+    (BLIND_QUESTIONS_FILE, "fresh2"): (0.81, 0.91),
+    (BLIND_QUESTIONS_FILE, "fresh3"): (0.83, 0.73),
     (BLIND_QUESTIONS_FILE, "fresh4"): (0.76, 0.88),
-    (BLIND_QUESTIONS_FILE, "fresh5"): (0.64, 0.90),
-    (BLIND_QUESTIONS_FILE, "fresh6"): (0.77, 0.75),
+    (BLIND_QUESTIONS_FILE, "fresh5"): (0.65, 0.92),
+    (BLIND_QUESTIONS_FILE, "fresh6"): (0.77, 0.79),
     (BLIND_QUESTIONS_FILE, "fresh7"): (0.73, 0.87),
-    (BLIND_QUESTIONS_FILE, "fresh8"): (0.76, 0.77),
+    (BLIND_QUESTIONS_FILE, "fresh8"): (0.79, 0.77),
 }
 
 
