@@ -565,23 +565,27 @@ class Matcher:
 
     def _corrected(self, words: Sequence[str]) -> list[str]:
         corrected: list[str] = []
-        skip = False
-        for position, word in enumerate(words):
-            if skip:
-                skip = False
-                continue
-            if word in self._vocabulary or is_number(word):
+        position = 0
+        while position < len(words):
+            word = words[position]
+            position += 1
+            if self._is_known(word):
                 corrected.append(word)
-                continue
-            following = words[position + 1] if position + 1 < len(words) else None
-            if following is not None and following not in self._vocabulary and not is_number(following):
-                joined = self._joined(word + following)
-                if joined is not None:
-                    corrected.append(joined)
-                    skip = True
-                    continue
-            corrected += self._correct(word).split() if len(word) >= 4 else [word]
+            elif (
+                position < len(words)
+                and not self._is_known(words[position])
+                and (joined := self._joined(word + words[position]))
+            ):
+                corrected.append(joined)
+                position += 1
+            elif len(word) >= 4:
+                corrected += self._correct(word).split()
+            else:
+                corrected.append(word)
         return corrected
+
+    def _is_known(self, word: str) -> bool:
+        return word in self._vocabulary or is_number(word)
 
     def _joined(self, word: str) -> str | None:
         """Two words the base does not know that make one it does, typed with a space inside
