@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core import Matcher, load_fact_base  # noqa: E402
-from bot.core.evaluation import evaluate, load_questions  # noqa: E402
+from bot.core.evaluation import LabelledQuestion, evaluate, load_questions  # noqa: E402
 from bot.core.text import normalize  # noqa: E402
 
 PLAIN_CUTOFF = 80
@@ -102,10 +102,11 @@ def main() -> None:
     print(f"plain extractOne(WRatio): median {plain_med * 1e6:.0f} µs; ours/plain {med / plain_med:.2f}x")
 
     for name in ("questions.yaml", "blind_questions.yaml"):
-        for split in ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8"):
-            questions = load_questions(ROOT / "tests" / "data" / name, [split])
-            if questions:
-                print_accuracy(f"{name} {split}", matcher, plain_answer, questions)
+        by_split: dict[str, list[LabelledQuestion]] = {}
+        for question in load_questions(ROOT / "tests" / "data" / name):
+            by_split.setdefault(question.split, []).append(question)
+        for split, questions in by_split.items():
+            print_accuracy(f"{name} {split}", matcher, plain_answer, questions)
 
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     ask = process_seconds([sys.executable, "-m", "bot", "ask", "when did xi arrive"], env)
