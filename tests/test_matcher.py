@@ -233,6 +233,8 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("did the article mention erdogan", "erdogan"),
         ("wee question, kindly tell what the sco stands for", "what the sco stands for"),
         ("is turkmenistan in the sco or no", "is turkmenistan in the sco or not"),
+        ("whooo leads the scooo", "who leads the sco"),
+        ("sooooo when did xi land", "when did xi land"),
         ("what is the rationale of this conclave", "what is the reason of this summit"),
         ("didn't guterres speak on thursday", "did guterres speak on thursday"),
     ],
@@ -240,7 +242,7 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
     """A question tag asks yes/no, and so does a negation that opens the question; "in which
     city" asks where; polite openers and chat reactions ask nothing; a formal word is read as the
-    plain one."""
+    plain one, and a letter held down for effect as one or two."""
     assert matcher.read(question).intents == matcher.read(same_as).intents
     assert sorted(matcher.read(question).content.split()) == sorted(matcher.read(same_as).content.split())
     assert matcher.ask(question).fact_id == matcher.ask(same_as).fact_id

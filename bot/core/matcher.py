@@ -17,6 +17,7 @@ suggests the closest questions it can answer.
 from __future__ import annotations
 
 import heapq
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -62,6 +63,8 @@ COUNT_INTENT = "how-many"
 # not define them loses nothing.
 TIME_DETAILS: Mapping[str, Callable[[str], bool]] = {"time-of-day": states_time_of_day, "year": states_year}
 _NO_POSTINGS: frozenset[int] = frozenset()
+# A letter typed three times or more in a row, which no English word has.
+_STRETCHED = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
 # A shortlist that is over its size by at most this factor keeps its shortest phrasings.
 SHORTEST_FIRST_FACTOR = 4
 
@@ -518,8 +521,20 @@ class Matcher:
     # --- reading a question ---------------------------------------------------------------
 
     def read(self, question: str) -> Reading:
-        words = self._apply_synonyms(words_of(question))
+        words = words_of(question)
+        if _STRETCHED.search(question):
+            words = [self._unstretched(word) for word in words]
+        words = self._apply_synonyms(words)
         return self._reading(question, self._fold(self._corrected(words)))
+
+    def _unstretched(self, word: str) -> str:
+        """A word with a letter held down for effect ("whooo", "sooooo", "heyyy"): each run of
+        three or more cut to two, or to one where only that makes a word the base knows."""
+        if not _STRETCHED.search(word):
+            return word
+        doubled = _STRETCHED.sub(r"\1\1", word)
+        single = _STRETCHED.sub(r"\1", word)
+        return single if doubled not in self._vocabulary and single in self._vocabulary else doubled
 
     def _fold(self, words: Sequence[str]) -> list[str]:
         """Filler dropped, aliases folded into term tokens, cues into intent tokens: the steps a
