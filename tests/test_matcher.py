@@ -234,6 +234,8 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("wee question, kindly tell what the sco stands for", "what the sco stands for"),
         ("is turkmenistan in the sco or no", "is turkmenistan in the sco or not"),
         ("whooo leads the scooo", "who leads the sco"),
+        ("give me a quick summary of what happened in astana", "what happened in astana"),
+        ("which city is hosting the sco meeting this year", "which city is hosting the sco meeting"),
         ("sooooo when did xi land", "when did xi land"),
         ("what is the rationale of this conclave", "what is the reason of this summit"),
         ("didn't guterres speak on thursday", "did guterres speak on thursday"),
