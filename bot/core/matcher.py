@@ -584,31 +584,31 @@ class Matcher:
         while position < len(words):
             word = words[position]
             position += 1
-            if self._is_known(word):
-                corrected.append(word)
-            elif (
-                position < len(words)
-                and not self._is_known(words[position])
-                and (joined := self._joined(word + words[position]))
-            ):
+            joined = self._joined(word, words[position]) if position < len(words) else None
+            if joined is not None:
                 corrected.append(joined)
                 position += 1
-            elif len(word) >= 4:
-                corrected += self._correct(word).split()
-            else:
+            elif self._is_known(word) or len(word) < 4:
                 corrected.append(word)
+            else:
+                corrected += self._correct(word).split()
         return corrected
 
     def _is_known(self, word: str) -> bool:
         return word in self._vocabulary or is_number(word)
 
-    def _joined(self, word: str) -> str | None:
-        """Two words the base does not know that make one it does, typed with a space inside
-        ("bella russ", "guter res"): that word."""
-        if word in self._vocabulary:
-            return word
-        corrected = self._correct(word)
-        return corrected if corrected in self._vocabulary else None
+    def _joined(self, first: str, second: str) -> str | None:
+        """A word typed with a space inside: two words, one of them at least unknown to the base,
+        that make one it knows ("a stana", "kazak stan"); when neither half is known, one it
+        knows once spelling is corrected ("bella russ", "guter res"). Never a function word: "the
+        re election" is no "there"."""
+        first_known, second_known = self._is_known(first), self._is_known(second)
+        if first_known and second_known:
+            return None
+        word = first + second
+        if word not in self._vocabulary and not (first_known or second_known):
+            word = self._correct(word)
+        return word if word in self._vocabulary and word not in STOPWORDS else None
 
     def _correct(self, word: str) -> str:
         """Memoised in a plain dict (an lru_cache on a bound method would make the matcher a
