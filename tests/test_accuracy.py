@@ -55,9 +55,9 @@ typos) joined at 71.9% / 89.2%, and the in-scope floor went from 0.83 to 0.82 wi
 the same as with the matcher the session started from). The session's last changes raised the
 floors where the held-out splits rose. Last, half of sets twenty and twenty-one (young students,
 list requests, other Englishes; voice-to-text slips, several questions in one) joined `tune` at
-76.0% / 87.8%, and its in-scope floor stays 0.83 (83.4%); `fresh9`, their other half, was written
-after the session's changes and scored 78.7% / 85.4% on arrival (78.7% / 80.5% with the matcher
-the session started from).
+76.0% / 87.8%, and its in-scope floor stayed 0.83 (83.4%) until the last changes (0.84); `fresh9`,
+their other half, was written after most of the session's changes and scored 78.7% / 85.4% on
+arrival (78.7% / 80.5% with the matcher the session started from; 81.3% / 85.4% at the end).
 """
 
 from __future__ import annotations
@@ -71,17 +71,17 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.91),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.84, 0.91),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.80, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.80),
-    (BLIND_QUESTIONS_FILE, "fresh2"): (0.81, 0.91),
+    (BLIND_QUESTIONS_FILE, "fresh2"): (0.81, 0.93),
     (BLIND_QUESTIONS_FILE, "fresh3"): (0.83, 0.73),
     (BLIND_QUESTIONS_FILE, "fresh4"): (0.76, 0.88),
     (BLIND_QUESTIONS_FILE, "fresh5"): (0.65, 0.92),
     (BLIND_QUESTIONS_FILE, "fresh6"): (0.77, 0.79),
     (BLIND_QUESTIONS_FILE, "fresh7"): (0.73, 0.87),
     (BLIND_QUESTIONS_FILE, "fresh8"): (0.79, 0.77),
-    (BLIND_QUESTIONS_FILE, "fresh9"): (0.78, 0.85),
+    (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.85),
 }
 
 
