@@ -242,6 +242,8 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("sooooo when did xi land", "when did xi land"),
         ("what is the rationale of this conclave", "what is the reason of this summit"),
         ("didn't guterres speak on thursday", "did guterres speak on thursday"),
+        ("where is this summit happening", "where is the summit taking place"),
+        ("when did the summit occur", "when was the summit held"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
