@@ -58,6 +58,12 @@ list requests, other Englishes; voice-to-text slips, several questions in one) j
 76.0% / 87.8%, and its in-scope floor stayed 0.83 (83.4%) until the last changes (0.84); `fresh9`,
 their other half, was written after most of the session's changes and scored 78.7% / 85.4% on
 arrival (78.7% / 80.5% with the matcher the session started from; 81.3% / 85.4% at the end).
+In session nine half of sets twenty-two and twenty-three (first-language word order, invented
+initials, bare noun phrases; fact-checkers, numbers, loaded questions) joined `tune` at 80.0% /
+84.4%, and half of sets twenty-four and twenty-five (formal courtesy, very short teens, fast
+typists; people by role, why and how, what the article says about a topic) at 77.4% / 86.1%; the
+floors went from 0.84 / 0.91 to 0.83 / 0.90 with them. `fresh10` and `fresh11` are their other
+halves (76.2% / 73.3% and 77.4% / 85.7% with the matcher the session started from).
 """
 
 from __future__ import annotations
@@ -71,7 +77,7 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.84, 0.91),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.90),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.80, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.80),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.81, 0.93),
@@ -82,6 +88,8 @@ FLOORS = {
     (BLIND_QUESTIONS_FILE, "fresh7"): (0.73, 0.87),
     (BLIND_QUESTIONS_FILE, "fresh8"): (0.79, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.85),
+    (BLIND_QUESTIONS_FILE, "fresh10"): (0.77, 0.73),
+    (BLIND_QUESTIONS_FILE, "fresh11"): (0.77, 0.85),
 }
 
 
