@@ -61,9 +61,9 @@ arrival (78.7% / 80.5% with the matcher the session started from; 81.3% / 85.4% 
 In session nine half of sets twenty-two and twenty-three (first-language word order, invented
 initials, bare noun phrases; fact-checkers, numbers, loaded questions) joined `tune` at 80.0% /
 84.4%, and half of sets twenty-four and twenty-five (formal courtesy, very short teens, fast
-typists; people by role, why and how, what the article says about a topic) at 77.4% / 86.1%; the
+typists; people by role, why and how, what the article says about a topic) at 75.6% / 85.7%; the
 floors went from 0.84 / 0.91 to 0.83 / 0.90 with them. `fresh10` and `fresh11` are their other
-halves (76.2% / 73.3% and 77.4% / 85.7% with the matcher the session started from).
+halves (76.2% / 73.3% and 77.8% / 88.2% with the matcher the session started from).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ FLOORS = {
     (BLIND_QUESTIONS_FILE, "fresh8"): (0.79, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.85),
     (BLIND_QUESTIONS_FILE, "fresh10"): (0.77, 0.73),
-    (BLIND_QUESTIONS_FILE, "fresh11"): (0.77, 0.85),
+    (BLIND_QUESTIONS_FILE, "fresh11"): (0.77, 0.88),
 }
 
 
