@@ -63,7 +63,11 @@ initials, bare noun phrases; fact-checkers, numbers, loaded questions) joined `t
 84.4%, and half of sets twenty-four and twenty-five (formal courtesy, very short teens, fast
 typists; people by role, why and how, what the article says about a topic) at 75.6% / 85.7%; the
 floors went from 0.84 / 0.91 to 0.83 / 0.90 with them. `fresh10` and `fresh11` are their other
-halves (76.2% / 73.3% and 77.8% / 88.2% with the matcher the session started from).
+halves (76.2% / 73.3% and 77.8% / 88.2% with the matcher the session started from). Then half of
+sets twenty-six and twenty-seven (order in time, links between countries, chat fillers; wrong words
+to be set right, yes/no in every shape, several questions at once) joined at 68.9% / 88.9%, and the
+in-scope floor went to 0.82 with them; `fresh12` is their other half (79.7% / 77.8% when they
+arrived, as with the starting matcher).
 """
 
 from __future__ import annotations
@@ -77,7 +81,7 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.90),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.82, 0.90),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.80, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.80),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.81, 0.93),
@@ -90,6 +94,7 @@ FLOORS = {
     (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.85),
     (BLIND_QUESTIONS_FILE, "fresh10"): (0.77, 0.73),
     (BLIND_QUESTIONS_FILE, "fresh11"): (0.77, 0.88),
+    (BLIND_QUESTIONS_FILE, "fresh12"): (0.79, 0.77),
 }
 
 
