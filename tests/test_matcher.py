@@ -244,6 +244,7 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("didn't guterres speak on thursday", "did guterres speak on thursday"),
         ("where is this summit happening", "where is the summit taking place"),
         ("when did the summit occur", "when was the summit held"),
+        ("who got there 1st xi or putin", "who got there first xi or putin"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
