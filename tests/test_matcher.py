@@ -8,7 +8,7 @@ import pytest
 
 from bot.core import Answer, Matcher, load_fact_base
 from bot.core.matcher import stem
-from bot.core.text import states_time_of_day, states_year
+from bot.core.text import states_future, states_time_of_day, states_year
 
 
 def ask(matcher, question: str) -> Answer:
@@ -332,12 +332,22 @@ def test_asking_for_a_finer_detail_than_a_fact_gives_is_declined_by_that_fact(ma
         ("what time did putin touch down", "putin-arrival", True),
         ("what year did russia invade ukraine", "ukraine-invasion", True),
         ("which year's summit told belarus it would join", "belarus-told-2023", True),
+        ("will turkey join the sco as a full member", "status-turkey", False),
+        ("is turkey going to become a full member", "status-turkey", False),
+        ("is turkmenistan gonna be in the sco", "status-turkmenistan", False),
+        ("will putin meet erdogan", "bilateral-meetings", True),
+        ("is erdogan gonna meet putin", "bilateral-meetings", True),
+        ("what will happen on thursday", "summit-dates", True),
+        ("will belarus join at this summit", "status-belarus", True),
     ],
 )
-def test_a_time_of_day_or_a_year_is_answered_only_by_a_fact_that_gives_one(matcher, question, fact_id, gives_it):
+def test_a_time_a_year_or_the_future_is_answered_only_by_a_fact_that_states_it(matcher, question, fact_id, gives_it):
     """Putin landed on Wednesday morning, the invasion was in February 2022; Xi arrived on
-    Tuesday, at what time the article does not say, nor in which year the summit is. No `beyond`
-    list says so: the fact's answer and quote state a time of day or a year, or do not."""
+    Tuesday, at what time the article does not say, nor in which year the summit is. Putin is
+    expected to meet Erdogan, the summit is set to go on to Thursday, Belarus is expected to join;
+    whether Turkey will join, the article does not say: it gives Turkey's status now. No `beyond`
+    list says so: the fact's answer and quote state a time of day, a year or what is to come, or
+    do not."""
     if gives_it:
         assert matcher.ask(question).fact_id == fact_id
     else:
@@ -361,6 +371,46 @@ def test_what_a_text_states_of_a_time(text, time_of_day, year):
     year missed would decline a question the fact answers."""
     assert states_time_of_day(text) is time_of_day
     assert states_year(text) is year
+
+
+@pytest.mark.parametrize(
+    ("text", "future"),
+    [
+        ("Putin is expected to meet Erdogan.", True),
+        ("Guterres is set to address the summit on Thursday.", True),
+        ("Belarus was told it would become a member.", True),
+        ("Turkey is a dialogue partner and a NATO member.", False),
+        ("Xi arrived on Tuesday, a day before Putin.", False),
+        ("The willow trees of Astana.", False),
+    ],
+)
+def test_what_a_text_states_of_the_future(text, future):
+    assert states_future(text) is future
+
+
+def test_a_fact_whose_own_question_asks_of_the_future_answers_such_questions(matcher, shipped_base):
+    """The summit's length is given without a word of the future, but the fact is asked "how
+    long will the leaders be meeting": what its own questions ask, it answers."""
+    assert "how long will the leaders be meeting" in shipped_base.fact("summit-length").questions
+    assert matcher.ask("how long will the summit go on").fact_id == "summit-length"
+
+
+def test_asking_of_the_future_is_no_kind_of_answer_a_phrasing_matches(matcher):
+    """ "How many members will the bloc have once Belarus is in" asks a count. That Belarus's
+    fact is asked "will Belarus join" earns it no bonus for asking the same; it still pays for
+    giving no count."""
+    question = matcher.read("how many members will the bloc have once belarus is in")
+    by_fact = {matcher.base.facts[c.fact_index].id: c for c in matcher.candidates(question)}
+    assert by_fact["status-belarus"].intent == -matcher.tuning.intent_penalty
+    assert not matcher.answer(question).answered
+
+
+def test_will_asks_of_the_future_but_is_no_word_of_the_question(matcher):
+    """ "What will happen on Thursday" is worded as "what happens on Thursday": the tense is
+    checked against the fact's texts, not scored against its phrasings."""
+    will = matcher.read("what will happen on thursday")
+    assert "future" in will.intents
+    assert will.content == matcher.read("what happen on thursday").content
 
 
 def test_a_cue_listed_under_two_intents_stands_for_both(matcher):

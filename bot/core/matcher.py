@@ -32,7 +32,7 @@ from bot.core.answer import Answer
 from bot.core.factbase import Fact, FactBase, Term
 from bot.core.spelling import Speller
 from bot.core.stopwords import STOPWORDS
-from bot.core.text import is_number, states_time_of_day, states_year, words_of
+from bot.core.text import is_number, states_future, states_time_of_day, states_year, words_of
 
 # Words that make a question a follow-up of the asker's previous one.
 PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their"})
@@ -57,11 +57,16 @@ EXCLUSIVE_INTENTS = frozenset({"when", "where", "who", "how-many", "how-long", "
 GENERIC_INTENT_TOKENS = frozenset({INTENT_PREFIX + "what", INTENT_PREFIX + "status"})
 # What a fact that gives a count asks; a count a question offers is no word such a fact lacks.
 COUNT_INTENT = "how-many"
-# Intents that ask for a finer time than a day, and how a fact's answer or quote shows that it
-# gives one. Asked of a fact that does not ("what time did Xi land": the article gives only the
-# day), the question is beyond that fact: declined, with the fact suggested. A lexicon that does
-# not define them loses nothing.
-TIME_DETAILS: Mapping[str, Callable[[str], bool]] = {"time-of-day": states_time_of_day, "year": states_year}
+# Intents that ask for what a fact may not state, and how its answer or quote shows that it does:
+# a finer time than a day ("what time did Xi land": the article gives only the day), a year, and
+# what is to come ("will Turkey join": the article gives Turkey's status now, and Belarus's expected
+# accession). Asked of a fact that does not state it, the question is beyond that fact: declined,
+# with the fact suggested. A lexicon that does not define them loses nothing.
+STATED_DETAILS: Mapping[str, Callable[[str], bool]] = {
+    "time-of-day": states_time_of_day,
+    "year": states_year,
+    "future": states_future,
+}
 _NO_POSTINGS: frozenset[int] = frozenset()
 # A letter typed three times or more in a row, which no English word has.
 _STRETCHED = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
@@ -191,6 +196,9 @@ class Matcher:
         self._entity_ids = {token: term.id for token, term in self._terms.items() if term.kind != "concept"}
         # Term and intent tokens are kept whole; every other word is stemmed once and remembered.
         self._stems: dict[str, str] = {token: token for token in [*self._terms, *self._intent_names]}
+        # What a fact states is checked against its answer and quote, not its phrasings: in the
+        # wording, "will" or "what time" would only count against every fact no phrasing asks so.
+        self._unscored = STOPWORDS | {INTENT_PREFIX + "future"}
         self._stems_bound = MAX_REMEMBERED_STEMS_AT_BUILD
         # The phrasings (the ways each fact is asked, folded), as columns rather than millions of
         # small objects: the fact each one asks, its words, its intents (one set object for each
@@ -218,9 +226,10 @@ class Matcher:
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
         self._stems_bound = len(self._stems) + MAX_REMEMBERED_CORRECTIONS
         self._corrections: dict[str, str] = {}
-        self._time_details = {name: states for name, states in TIME_DETAILS.items() if name in base.intents}
+        self._stated_details = {name: states for name, states in STATED_DETAILS.items() if name in base.intents}
+        self._unmatched_intents = frozenset({"what", *self._stated_details})
         # Which of them a fact's answer or quote gives, worked out when first asked: few questions ask.
-        self._time_details_given: dict[int, frozenset[str]] = {}
+        self._details_given: dict[int, frozenset[str]] = {}
         del self._distinct_intents, self._relatives_seen, self._cores_seen
         self._default_suggestions: dict[str | None, list[Fact]] = {}
         postings: dict[str, set[int]] = {}
@@ -393,9 +402,14 @@ class Matcher:
         for word in [word for word, count in self._word_counts.items() if count <= 0]:
             del self._word_counts[word]
 
+    def _phrasings_of(self, index: int) -> range:
+        """Where a fact's phrasings are in the columns, once every fact is indexed."""
+        starts = self._phrasing_starts
+        return range(starts[index], starts[index + 1] if index + 1 < len(starts) else len(self._choices))
+
     def _copy_fact(self, previous: Matcher, old_index: int, index: int) -> None:
-        start = previous._phrasing_starts[old_index]
-        end = previous._phrasing_starts[old_index + 1] if old_index + 1 < len(previous._phrasing_starts) else None
+        old = previous._phrasings_of(old_index)
+        start, end = old.start, old.stop
         self._phrasing_starts.append(len(self._choices))
         contents = previous._choices[start:end]
         self._phrasing_facts += [index] * len(contents)
@@ -465,11 +479,10 @@ class Matcher:
     def _find_beyond_phrasings(self) -> frozenset[int]:
         """The phrasings that are questions their fact does not answer: each fact's last ones,
         as many as its `beyond` list. A set, so that answering tests each hit in one step."""
-        starts = self._phrasing_starts
         found: list[int] = []
         for index, fact in enumerate(self.base.facts):
             if fact.beyond:
-                end = starts[index + 1] if index + 1 < len(starts) else len(self._choices)
+                end = self._phrasings_of(index).stop
                 found.extend(range(end - len(fact.beyond), end))
         return frozenset(found)
 
@@ -542,8 +555,9 @@ class Matcher:
         return self._mark_intents(self._fold_terms(self._drop_fillers(words)))
 
     def _content_and_stems(self, tokens: Sequence[str]) -> tuple[list[str], list[str]]:
-        """The tokens that are not stopwords, and their stems (term and intent tokens kept whole)."""
-        content = [t for t in tokens if t not in STOPWORDS]
+        """The tokens that are scored, and their stems (term and intent tokens kept whole)."""
+        unscored = self._unscored
+        content = [t for t in tokens if t not in unscored]
         known = self._stems
         return content, [known.get(t) or self._new_stem(t) for t in content]
 
@@ -838,7 +852,7 @@ class Matcher:
             if previous is None or text + intent > previous[0] + previous[1]:
                 best[fact_index] = (text, intent, beyond)
         named = self._named_in(reading)
-        time_details = reading.intents & self._time_details.keys()
+        details_asked = reading.intents & self._stated_details.keys()
         telling = reading.informative - self._background_tokens
         counts = frozenset(word for word in telling if is_number(word) and not _is_year(word))
         # Both penalties grow with the share of the question they concern, so one stray word in a
@@ -860,7 +874,7 @@ class Matcher:
                 # count answers nothing about one ("the Shanghai Five").
                 missing -= counts
             uncovered = len(missing) / max(len(telling), 1)
-            if time_details and not time_details <= self._time_details_of(index):
+            if details_asked and not details_asked <= self._details_stated_by(index):
                 beyond = True
             candidate = Candidate(
                 fact_index=index,
@@ -881,12 +895,20 @@ class Matcher:
         candidates.sort(key=lambda c: (-c.total, c.fact_index))
         return candidates if limit is None else candidates[:limit]
 
-    def _time_details_of(self, index: int) -> frozenset[str]:
-        given = self._time_details_given.get(index)
+    def _details_stated_by(self, index: int) -> frozenset[str]:
+        """What a fact's answer or quote states, or one of its own questions asks: "how long will
+        the leaders be meeting" is a question of the summit's length, which the article gives as
+        two days without a word of the future."""
+        given = self._details_given.get(index)
         if given is None:
-            texts = (self.base.facts[index].answer, self.base.facts[index].quote)
-            given = frozenset(name for name, states in self._time_details.items() if any(map(states, texts)))
-            self._time_details_given[index] = given
+            fact = self.base.facts[index]
+            stated = {
+                name for name, states in self._stated_details.items() if states(fact.answer) or states(fact.quote)
+            }
+            phrasings = self._phrasings_of(index)
+            for phrasing in range(phrasings.start, phrasings.stop - len(fact.beyond)):
+                stated |= self._phrasing_intents[phrasing] & self._stated_details.keys()
+            given = self._details_given[index] = frozenset(stated)
         return given
 
     def _shortlist(self, words: frozenset[str]) -> list[int]:
@@ -929,7 +951,11 @@ class Matcher:
         return sorted(common)[:limit]
 
     def _intent_fit(self, asked: frozenset[str], offered: frozenset[str]) -> float:
-        if asked & offered - {"what"}:
+        """A bonus for a phrasing that asks what the question asks, a penalty for one that does
+        not when the question wants one kind of answer. "What" fits anything, and what a fact
+        must state (the future, a time of day) is checked against its texts instead: "how many
+        members will the bloc have" asks a count, whatever else asks of the future."""
+        if asked & offered - self._unmatched_intents:
             return self.tuning.intent_bonus
         if asked & EXCLUSIVE_INTENTS:
             return -self.tuning.intent_penalty

@@ -17,6 +17,10 @@ _TIME_OF_DAY = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b[12]\d{3}\b")
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|expected|expects?|set to|plans?|planned|planning|scheduled|intends?|intended|upcoming)\b",
+    re.IGNORECASE,
+)
 
 
 NUMBER_WORDS = frozenset(
@@ -40,6 +44,11 @@ def states_time_of_day(text: str) -> bool:
 def states_year(text: str) -> bool:
     """Whether `text` gives a year: "in February 2022", "at the 2023 summit"."""
     return _YEAR.search(text) is not None
+
+
+def states_future(text: str) -> bool:
+    """Whether `text` says what is to come: "is expected to meet", "is set to address", "would join"."""
+    return _FUTURE.search(text) is not None
 
 
 def normalize(text: str) -> str:
