@@ -205,6 +205,14 @@ def test_a_fact_that_mentions_what_a_question_names_without_being_about_it_loses
     assert matcher.answer(question).fact_id == "no-limits-partnership"
 
 
+def test_a_pronoun_with_its_verb_run_together_is_a_function_word(matcher):
+    """ "I've", "he's", "they're" typed without the apostrophe ask nothing and are no sign of
+    an off-topic question."""
+    reading = matcher.read("ive heard hes the one theyre meeting, who is erdogan")
+    assert reading.unknown_words == ()
+    assert reading.content == matcher.read("heard the one meeting, who is erdogan").content
+
+
 def test_number_words_are_not_words_the_base_has_never_heard_of(matcher):
     assert matcher.read("nine members or eleven").unknown_words == ()
 
@@ -245,6 +253,8 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("where is this summit happening", "where is the summit taking place"),
         ("when did the summit occur", "when was the summit held"),
         ("who got there 1st xi or putin", "who got there first xi or putin"),
+        ("my uncle keeps saying xi got there first, does the article actually say that", "xi got there first"),
+        ("im a bit confused, who leads the sco", "who leads the sco"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):

@@ -20,5 +20,6 @@ STOPWORDS = frozenset(
     ur us ve very via was wanna we well were whatever whence whenever whereafter whereas whereby wherein
     whereupon wherever whether while whither whoever whole whom whose will with within without would y yet you
     your yours yourself yourselves r w ok okay yeah yes yep nope nah
+    im ive hes shes theyre theyve youre youve weve itll thatll theres heres lets
     """.split()
 )
