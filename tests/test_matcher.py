@@ -255,6 +255,7 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("who got there 1st xi or putin", "who got there first xi or putin"),
         ("my uncle keeps saying xi got there first, does the article actually say that", "xi got there first"),
         ("im a bit confused, who leads the sco", "who leads the sco"),
+        ("is uzb in the sco", "is uzbekistan in the sco"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
