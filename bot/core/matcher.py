@@ -62,10 +62,11 @@ COUNT_INTENT = "how-many"
 # what is to come ("will Turkey join": the article gives Turkey's status now, and Belarus's expected
 # accession). Asked of a fact that does not state it, the question is beyond that fact: declined,
 # with the fact suggested. A lexicon that does not define them loses nothing.
+FUTURE_INTENT = "future"
 STATED_DETAILS: Mapping[str, Callable[[str], bool]] = {
     "time-of-day": states_time_of_day,
     "year": states_year,
-    "future": states_future,
+    FUTURE_INTENT: states_future,
 }
 _NO_POSTINGS: frozenset[int] = frozenset()
 # A letter typed three times or more in a row, which no English word has.
@@ -196,9 +197,10 @@ class Matcher:
         self._entity_ids = {token: term.id for token, term in self._terms.items() if term.kind != "concept"}
         # Term and intent tokens are kept whole; every other word is stemmed once and remembered.
         self._stems: dict[str, str] = {token: token for token in [*self._terms, *self._intent_names]}
-        # What a fact states is checked against its answer and quote, not its phrasings: in the
-        # wording, "will" or "what time" would only count against every fact no phrasing asks so.
-        self._unscored = STOPWORDS | {INTENT_PREFIX + "future"}
+        # "Will" asks of the future, which is checked against a fact's texts; in the wording it
+        # stays what it was as a stopword, nothing, or it would count against every fact whose
+        # phrasings are in the present ("what will happen on Thursday").
+        self._unscored = STOPWORDS | {INTENT_PREFIX + FUTURE_INTENT}
         self._stems_bound = MAX_REMEMBERED_STEMS_AT_BUILD
         # The phrasings (the ways each fact is asked, folded), as columns rather than millions of
         # small objects: the fact each one asks, its words, its intents (one set object for each
@@ -228,7 +230,7 @@ class Matcher:
         self._corrections: dict[str, str] = {}
         self._stated_details = {name: states for name, states in STATED_DETAILS.items() if name in base.intents}
         self._unmatched_intents = frozenset({"what", *self._stated_details})
-        # Which of them a fact's answer or quote gives, worked out when first asked: few questions ask.
+        # Which of them each fact states, worked out when first asked: few questions ask.
         self._details_given: dict[int, frozenset[str]] = {}
         del self._distinct_intents, self._relatives_seen, self._cores_seen
         self._default_suggestions: dict[str | None, list[Fact]] = {}
