@@ -264,6 +264,9 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("my uncle keeps saying xi got there first, does the article actually say that", "xi got there first"),
         ("im a bit confused, who leads the sco", "who leads the sco"),
         ("is uzb in the sco", "is uzbekistan in the sco"),
+        ("is the sco framed as anti western", "is the sco described as anti western"),
+        ("pray tell, who leads the sco in particular", "who leads the sco"),
+        ("who do they blame for hegemony", "who do they criticise for hegemony"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
