@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="print accuracy on a question file")
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument(
-        "--split", action="append", help="only these splits (tune, holdout, fresh, fresh2 ... fresh12); repeatable"
+        "--split", action="append", help="only these splits (tune, holdout, fresh, fresh2 ... fresh13); repeatable"
     )
     evaluate.add_argument("--misses", action="store_true", help="list every question answered wrongly")
     evaluate.set_defaults(handler=_eval)
