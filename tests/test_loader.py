@@ -147,6 +147,15 @@ def test_wrong_type_names_the_field_and_its_line(fact_copy, old, new, fact_id, f
     assert expected in problem.message
 
 
+def test_a_section_of_words_that_is_no_list_names_the_file_line_and_section(fact_copy):
+    facts, seeds = fact_copy
+    _edit(facts, "lexicon.yaml", "roles: [president, ", "roles: [[president], ")
+    problem = _only_problem(facts, seeds)
+    assert (problem.file, problem.field) == ("facts/lexicon.yaml", "roles")
+    assert problem.line == _line_of(facts, "lexicon.yaml", "roles: [[president], ")
+    assert "list of words or phrases" in problem.message
+
+
 def test_a_question_cannot_be_both_answered_and_beyond_the_fact(fact_copy):
     facts, seeds = fact_copy
     _edit(

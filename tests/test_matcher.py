@@ -205,6 +205,25 @@ def test_a_fact_that_mentions_what_a_question_names_without_being_about_it_loses
     assert matcher.answer(question).fact_id == "no-limits-partnership"
 
 
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("is it true that ushakov is the russian foreign minister", "who-ushakov"),
+        ("is erdogan the prime minister of turkey", "who-erdogan"),
+        ("mao ning is the chinese premier right", "who-mao-ning"),
+    ],
+)
+def test_asked_whether_someone_holds_a_title_the_fact_of_who_they_are_answers(matcher, question, fact_id):
+    """The answer gives the title they do hold: Ushakov is a Kremlin aide."""
+    assert matcher.ask(question).fact_id == fact_id
+
+
+def test_without_the_roles_a_title_the_fact_does_not_name_counts_against_it(fact_copy):
+    facts, seeds = fact_copy
+    cut_out(facts / "lexicon.yaml", "roles: [", "fillers: [")
+    assert not Matcher(load_fact_base(facts, seeds)).ask("is erdogan the prime minister of turkey").answered
+
+
 def test_a_pronoun_with_its_verb_run_together_is_a_function_word(matcher):
     """ "I've", "he's", "they're" typed without the apostrophe ask nothing and are no sign of
     an off-topic question."""

@@ -87,6 +87,9 @@ class FactBase:
     fillers: tuple[str, ...]
     synonyms: Mapping[str, str]
     files: tuple[str, ...]
+    # Words that name a title or a job ("foreign minister", "spokeswoman"): asked whether someone
+    # holds one, the fact that says who that person is answers, with the title they do hold.
+    roles: tuple[str, ...] = ()
     _by_id: Mapping[str, Fact] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -23,7 +23,7 @@ from bot.core.text import normalize
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 2_000_000
-SECTIONS = ("concepts", "intents", "synonyms", "fillers", "entities", "people", "countries", "facts")
+SECTIONS = ("concepts", "intents", "synonyms", "fillers", "roles", "entities", "people", "countries", "facts")
 
 PERSON_QUESTIONS = (
     "who is {name}",
@@ -476,7 +476,8 @@ def _build(
     problems: _Collector,
 ) -> FactBase:
     intents = _build_intents(sections["intents"], problems)
-    fillers = _build_fillers(sections["fillers"], problems)
+    fillers = _build_phrase_list("fillers", sections["fillers"], problems)
+    roles = _build_phrase_list("roles", sections["roles"], problems)
     synonyms = _build_synonyms(sections["synonyms"], problems)
     records = {
         name: _records(name, sections[name], problems)
@@ -564,6 +565,7 @@ def _build(
         intents=intents,
         fillers=fillers,
         synonyms=synonyms,
+        roles=roles,
         files=tuple(files),
     )
 
@@ -596,14 +598,14 @@ def _build_intents(entries: list[tuple[str, Any]], problems: _Collector) -> dict
     return intents
 
 
-def _build_fillers(entries: list[tuple[str, Any]], problems: _Collector) -> tuple[str, ...]:
-    fillers: list[str] = []
+def _build_phrase_list(section: str, entries: list[tuple[str, Any]], problems: _Collector) -> tuple[str, ...]:
+    phrases: list[str] = []
     for file, (value, line) in entries:
         if not _is_text_list(value):
-            problems.add(file, "section 'fillers' must be a list of words or phrases", line=line, field="fillers")
+            problems.add(file, f"section {section!r} must be a list of words or phrases", line=line, field=section)
             continue
-        fillers.extend(value)
-    return tuple(fillers)
+        phrases.extend(value)
+    return tuple(phrases)
 
 
 def _build_synonyms(entries: list[tuple[str, Any]], problems: _Collector) -> dict[str, str]:

@@ -228,6 +228,9 @@ class Matcher:
         self._known_stems = frozenset(stem(w) for w in self._vocabulary)
         self._stems_bound = len(self._stems) + MAX_REMEMBERED_CORRECTIONS
         self._corrections: dict[str, str] = {}
+        self._role_words = self._words_of_roles(base.roles)
+        person_facts = {person.role_fact for person in base.people}
+        self._person_facts = frozenset(index for index, fact in enumerate(base.facts) if fact.id in person_facts)
         self._stated_details = {name: states for name, states in STATED_DETAILS.items() if name in base.intents}
         self._unmatched_intents = frozenset({"what", *self._stated_details})
         # Which of them each fact states, worked out when first asked: few questions ask.
@@ -309,6 +312,7 @@ class Matcher:
         words.update(fact_words)
         texts: list[str] = [
             *base.fillers,
+            *base.roles,
             *(cue for cues in base.intents.values() for cue in cues),
             *base.synonyms,
             *base.synonyms.values(),
@@ -317,6 +321,14 @@ class Matcher:
             texts.extend(term.aliases)
         for text in texts:
             words.update(words_of(text))
+        return frozenset(words)
+
+    def _words_of_roles(self, roles: Iterable[str]) -> frozenset[str]:
+        """The words of the titles and jobs, read as a question's words are."""
+        words: set[str] = set()
+        for role in roles:
+            _, stems = self._content_and_stems(self._fold(self._apply_synonyms(words_of(role))))
+            words.update(t for t in stems if t[0] != INTENT_PREFIX and t not in self._terms)
         return frozenset(words)
 
     def _build_intent_cues(self, intents: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -870,6 +882,9 @@ class Matcher:
             if limit is not None and len(top_totals) >= limit and bound < top_totals[0]:
                 break
             missing = telling - self._fact_words[index]
+            if missing and index in self._person_facts:
+                # "Is Ushakov the foreign minister?" is answered by who he is: a Kremlin aide.
+                missing -= self._role_words
             if counts and self.base.facts[index].asks == COUNT_INTENT and not missing.isdisjoint(counts):
                 # "so 10 members now?" offers a count for the fact that gives one to confirm or
                 # correct. A year names an event ("the 2025 summit"), and a fact that gives no
