@@ -4,7 +4,7 @@ The base is in exactly the format the loader reads, so
 `load_fact_base(OUT_DIR / "facts", OUT_DIR / "seeds")` loads it:
 
 * `seeds/`: one metadata file and a synthetic article whose paragraphs hold every quote verbatim;
-* `facts/lexicon.yaml`: the shipped lexicon's concepts, intents, synonyms and fillers, so the
+* `facts/lexicon.yaml`: the shipped lexicon's concepts, intents, synonyms, fillers and roles, so the
   matcher reads questions the same way;
 * `facts/entities.yaml`: the shipped background terms (the SCO, the summit), generated cities and
   organisations; `facts/countries.yaml`; `facts/people-NNN.yaml`; `facts/facts-NNN.yaml`, split so
@@ -47,7 +47,7 @@ from bot.core.loader import MAX_FILE_BYTES, PERSON_QUESTIONS, STATUS_QUESTIONS  
 from bot.core.stopwords import STOPWORDS  # noqa: E402
 from bot.core.text import normalize  # noqa: E402
 
-LEXICON_SECTIONS = ("concepts", "intents", "synonyms", "fillers")
+LEXICON_SECTIONS = ("concepts", "intents", "synonyms", "fillers", "roles")
 BACKGROUND_IDS = ("sco", "summit")
 FACTS_PER_FILE = 2_000
 SENTENCES_PER_PARAGRAPH = 5
