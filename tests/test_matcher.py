@@ -240,6 +240,16 @@ def test_a_city_the_article_does_not_name_is_a_misremembered_venue_not_an_unknow
     assert not matcher.ask("whats the weather in almaty").answered
 
 
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [("did xi arrive on monday", "xi-arrival"), ("is guterres speaking on friday", "guterres-address")],
+)
+def test_a_day_the_article_does_not_name_is_a_misremembered_day_not_an_unknown_word(matcher, question, fact_id):
+    """ "Did Xi arrive on Monday?" is set right with Tuesday."""
+    assert "when" in matcher.read(question).intents
+    assert matcher.ask(question).fact_id == fact_id
+
+
 def test_number_words_are_not_words_the_base_has_never_heard_of(matcher):
     assert matcher.read("nine members or eleven").unknown_words == ()
 
@@ -283,6 +293,7 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("my uncle keeps saying xi got there first, does the article actually say that", "xi got there first"),
         ("im a bit confused, who leads the sco", "who leads the sco"),
         ("is uzb in the sco", "is uzbekistan in the sco"),
+        ("hey bot you awake? who leads the sco", "who leads the sco"),
         ("is the sco framed as anti western", "is the sco described as anti western"),
         ("pray tell, who leads the sco in particular", "who leads the sco"),
         ("who do they blame for hegemony", "who do they criticise for hegemony"),
