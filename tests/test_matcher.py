@@ -447,6 +447,24 @@ def test_a_fact_whose_own_question_asks_of_the_future_answers_such_questions(mat
     assert matcher.ask("how long will the summit go on").fact_id == "summit-length"
 
 
+@pytest.mark.parametrize(
+    ("question", "future"),
+    [
+        ("is turkey going to leave nato", True),
+        ("is turkey going to become a full member", True),
+        ("why is putin going to kazakhstan", False),
+        ("is guterres going to the summit", False),
+    ],
+)
+def test_going_to_before_a_verb_is_the_future_before_a_place_a_journey(matcher, question, future):
+    assert ("future" in matcher.read(question).intents) is future
+
+
+def test_a_journey_is_still_answered(matcher):
+    assert matcher.ask("why is putin going to kazakhstan").fact_id == "putin-purpose"
+    assert_declined_suggesting(matcher, "is turkey going to leave nato", "turkey-mediator")
+
+
 def test_asking_of_the_future_is_no_kind_of_answer_a_phrasing_matches(matcher):
     """ "How many members will the bloc have once Belarus is in" asks a count. That Belarus's
     fact is asked "will Belarus join" earns it no bonus for asking the same; it still pays for

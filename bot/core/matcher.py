@@ -69,6 +69,7 @@ STATED_DETAILS: Mapping[str, Callable[[str], bool]] = {
     FUTURE_INTENT: states_future,
 }
 _NO_POSTINGS: frozenset[int] = frozenset()
+_VERBS_OF_BEING = frozenset({"be", "become", "get"})
 # A letter typed three times or more in a row, which no English word has.
 _STRETCHED = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
 # A shortlist that is over its size by at most this factor keeps its shortest phrasings.
@@ -604,7 +605,27 @@ class Matcher:
         )
 
     def _apply_synonyms(self, words: Sequence[str]) -> list[str]:
-        return self._replace_phrases(words, self._synonyms)
+        words = self._replace_phrases(words, self._synonyms)
+        return self._going_to_as_will(words) if "going" in words else words
+
+    def _going_to_as_will(self, words: list[str]) -> list[str]:
+        """ "Going to" before a verb is the future ("is Turkey going to leave NATO": will leave);
+        before a place or "the", a journey ("going to Astana", "going to the summit")."""
+        read: list[str] = []
+        position = 0
+        while position < len(words):
+            if words[position : position + 2] == ["going", "to"] and position + 2 < len(words):
+                following = words[position + 2]
+                journey = following not in _VERBS_OF_BEING and (
+                    following in STOPWORDS or following in self._alias_tokens.spans
+                )
+                if not journey:
+                    read.append("will")
+                    position += 2
+                    continue
+            read.append(words[position])
+            position += 1
+        return read
 
     def _corrected(self, words: Sequence[str]) -> list[str]:
         corrected: list[str] = []
