@@ -504,6 +504,17 @@ def test_a_beyond_question_needs_its_telling_words_but_not_the_bloc_or_the_summi
     assert_declined_suggesting(matcher, "will turkmenistan ever join", "status-turkmenistan")
 
 
+def test_a_beyond_question_brings_its_own_names_and_words(matcher, shipped_base):
+    """ "Did Putin and Xi meet one on one?" is beyond the bilateral-meetings fact, which names
+    Erdogan, not Xi: closest to it, a question is not penalised for naming Xi or Astana."""
+    assert "did putin and xi meet one on one" in shipped_base.fact("bilateral-meetings").beyond
+    question = matcher.read("did xi and putin have a one on one in astana")
+    by_fact = {matcher.base.facts[c.fact_index].id: c for c in matcher.candidates(question)}
+    assert by_fact["bilateral-meetings"].beyond
+    assert by_fact["bilateral-meetings"].entity > 0 and by_fact["bilateral-meetings"].coverage == 0
+    assert_declined_suggesting(matcher, "did xi and putin have a one on one in astana", "bilateral-meetings")
+
+
 def test_a_beyond_question_needs_what_it_asks_as_well(matcher):
     """ "What is the exact date of the summit" is beyond summit-dates only for its "exact": the
     summit and its days are what every date question says."""

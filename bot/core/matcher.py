@@ -863,7 +863,9 @@ class Matcher:
         ):
             sort_scores[hits[position][2]] = sort_score
         intent_scores: dict[frozenset[str], float] = {}
-        best: dict[int, tuple[float, float, bool]] = {}
+        # Each fact's best phrasing: its wording and intent scores, and its position when it is a
+        # question beyond the fact.
+        best: dict[int, tuple[float, float, int | None]] = {}
         beyond_phrasings = self._beyond_phrasings
         said = reading.informative | {INTENT_PREFIX + intent for intent in reading.intents}
         for choice, set_score, position in hits:
@@ -885,7 +887,7 @@ class Matcher:
                 intent = intent_scores[asked] = self._intent_fit(reading.intents, asked)
             previous = best.get(fact_index)
             if previous is None or text + intent > previous[0] + previous[1]:
-                best[fact_index] = (text, intent, beyond)
+                best[fact_index] = (text, intent, index if beyond else None)
         named = self._named_in(reading)
         details_asked = reading.intents & self._stated_details.keys()
         telling = reading.informative - self._background_tokens
@@ -898,11 +900,22 @@ class Matcher:
         # Entity fit adds at most the named bonus and coverage only takes away, so text + intent +
         # bonus bounds a fact's total: once it falls below the `limit`-th best total so far, no
         # fact further down the list can enter the top `limit`.
-        for index, (text, intent, beyond) in sorted(best.items(), key=lambda item: (-item[1][0] - item[1][1], item[0])):
+        for index, (text, intent, beyond_at) in sorted(
+            best.items(), key=lambda item: (-item[1][0] - item[1][1], item[0])
+        ):
             bound = text + intent + tuning.named_bonus + unknown
             if limit is not None and len(top_totals) >= limit and bound < top_totals[0]:
                 break
+            beyond = beyond_at is not None
             missing = telling - self._fact_words[index]
+            also_named: frozenset[str] = frozenset()
+            if beyond_at is not None:
+                # Closest to a question the fact does not answer ("did Putin and Xi meet one on
+                # one?"), the question is judged with that one's words and names as the fact's
+                # own, or the names and words that make it a different question would bury it.
+                beyond_tokens = self._choices[beyond_at].split()
+                missing = missing.difference(beyond_tokens)
+                also_named = frozenset(self._entity_ids[t] for t in beyond_tokens if t in self._entity_ids)
             if missing and index in self._person_facts:
                 # "Is Ushakov the foreign minister?" is answered by who he is: a Kremlin aide.
                 missing -= self._role_words
@@ -918,7 +931,7 @@ class Matcher:
                 fact_index=index,
                 text=text,
                 intent=intent,
-                entity=self._entity_fit(index, named),
+                entity=self._entity_fit(index, named, also_named),
                 coverage=-tuning.uncovered_word_penalty * uncovered,
                 unknown=unknown,
                 beyond=beyond,
@@ -1014,17 +1027,17 @@ class Matcher:
             asks_for_another_person="who" in reading.intents and all(self._kinds.get(n) == "person" for n in ids),
         )
 
-    def _entity_fit(self, index: int, named: _Named) -> float:
+    def _entity_fit(self, index: int, named: _Named, also_named: frozenset[str] = frozenset()) -> float:
         """Reward a fact about what the question names; punish one that ignores part of it.
 
         A fact about someone else counts against it only when the question names somebody: a
         question that names nobody ("who leads the bloc?") may be asking for the fact's subject.
         Nor when the question asks who and names only people, and the fact is about a person:
         "who got there the day before Putin" names Putin and asks for Xi. ("Who is Kazakhstan's
-        leader" still asks about Kazakhstan.)
+        leader" still asks about Kazakhstan.) What `also_named` holds counts as the fact's own.
         """
         tuning = self.tuning
-        foreign = named.ids - self._fact_terms[index]
+        foreign = named.ids - self._fact_terms[index] - also_named
         # A person the fact does not name, but whose country or body it is about, counts half:
         # "why are Putin and Xi here" fits a fact about Russia and China, less than one naming them.
         partly = len(foreign & self._fact_people[index])
