@@ -70,7 +70,8 @@ in-scope floor went to 0.82 with them; `fresh12` is their other half (79.7% / 77
 arrived, as with the starting matcher). Last, half of sets twenty-eight and twenty-nine
 (half-remembered headlines, is-it-true, titles; phone typing, lists, chat before the question),
 written after most of the session's changes, joined at 76.1% / 79.5% (73.1% / 76.9% with the
-starting matcher); `fresh13` is their other half (84.8% / 94.9%, the same with both).
+starting matcher); `fresh13` is their other half (84.8% / 94.9%, the same with both). The session's last changes
+raised the floors where the held-out splits rose.
 """
 
 from __future__ import annotations
@@ -83,21 +84,21 @@ from tests.conftest import BLIND_QUESTIONS_FILE, QUESTIONS_FILE
 FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
-    (QUESTIONS_FILE, "holdout"): (0.96, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.82, 0.90),
-    (BLIND_QUESTIONS_FILE, "holdout"): (0.80, 0.97),
-    (BLIND_QUESTIONS_FILE, "fresh"): (0.75, 0.80),
+    (QUESTIONS_FILE, "holdout"): (0.97, 0.94),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.91),
+    (BLIND_QUESTIONS_FILE, "holdout"): (0.81, 0.97),
+    (BLIND_QUESTIONS_FILE, "fresh"): (0.76, 0.82),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.81, 0.93),
-    (BLIND_QUESTIONS_FILE, "fresh3"): (0.83, 0.73),
-    (BLIND_QUESTIONS_FILE, "fresh4"): (0.76, 0.88),
-    (BLIND_QUESTIONS_FILE, "fresh5"): (0.65, 0.92),
-    (BLIND_QUESTIONS_FILE, "fresh6"): (0.77, 0.79),
+    (BLIND_QUESTIONS_FILE, "fresh3"): (0.87, 0.73),
+    (BLIND_QUESTIONS_FILE, "fresh4"): (0.78, 0.94),
+    (BLIND_QUESTIONS_FILE, "fresh5"): (0.66, 0.95),
+    (BLIND_QUESTIONS_FILE, "fresh6"): (0.78, 0.81),
     (BLIND_QUESTIONS_FILE, "fresh7"): (0.73, 0.87),
-    (BLIND_QUESTIONS_FILE, "fresh8"): (0.79, 0.77),
-    (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.85),
-    (BLIND_QUESTIONS_FILE, "fresh10"): (0.77, 0.73),
-    (BLIND_QUESTIONS_FILE, "fresh11"): (0.77, 0.88),
-    (BLIND_QUESTIONS_FILE, "fresh12"): (0.79, 0.77),
+    (BLIND_QUESTIONS_FILE, "fresh8"): (0.81, 0.86),
+    (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.87),
+    (BLIND_QUESTIONS_FILE, "fresh10"): (0.79, 0.75),
+    (BLIND_QUESTIONS_FILE, "fresh11"): (0.79, 0.88),
+    (BLIND_QUESTIONS_FILE, "fresh12"): (0.83, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh13"): (0.84, 0.94),
 }
 
