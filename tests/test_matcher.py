@@ -295,6 +295,7 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("is uzb in the sco", "is uzbekistan in the sco"),
         ("hey bot you awake? who leads the sco", "who leads the sco"),
         ("hold on, is turkey in the sco", "is turkey in the sco"),
+        ("why is putin at the summit in the first place", "why is putin at the summit"),
         ("did ushakov speak before or after putin arrived", "did ushakov speak before putin arrived"),
         ("is the sco framed as anti western", "is the sco described as anti western"),
         ("pray tell, who leads the sco in particular", "who leads the sco"),
