@@ -98,7 +98,7 @@ FLOORS = {
     (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.87),
     (BLIND_QUESTIONS_FILE, "fresh10"): (0.79, 0.75),
     (BLIND_QUESTIONS_FILE, "fresh11"): (0.79, 0.88),
-    (BLIND_QUESTIONS_FILE, "fresh12"): (0.83, 0.77),
+    (BLIND_QUESTIONS_FILE, "fresh12"): (0.85, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh13"): (0.84, 0.94),
 }
 
