@@ -328,8 +328,7 @@ class Matcher:
         """The words of the titles and jobs, read as a question's words are."""
         words: set[str] = set()
         for role in roles:
-            _, stems = self._content_and_stems(self._fold(self._apply_synonyms(words_of(role))))
-            words.update(t for t in stems if t[0] != INTENT_PREFIX and t not in self._terms)
+            words.update(t for t in self._read_fact_text(role, []).informative if t not in self._terms)
         return frozenset(words)
 
     def _build_intent_cues(self, intents: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
