@@ -72,6 +72,10 @@ arrived, as with the starting matcher). Last, half of sets twenty-eight and twen
 written after most of the session's changes, joined at 76.1% / 79.5% (73.1% / 76.9% with the
 starting matcher); `fresh13` is their other half (84.8% / 94.9%, the same with both). The session's last changes
 raised the floors where the held-out splits rose.
+In session ten the blind `tune` decline floor went from 0.91 to 0.90, on purpose: words for the
+article itself ("story", "piece", "mention") no longer count against a fact that lacks them. On
+`tune` seven more right and one off-topic question fewer declined (555 of 610, 90.98%); over
+the fourteen held-out splits five more right and none fewer declined.
 """
 
 from __future__ import annotations
@@ -85,7 +89,7 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.97, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.84, 0.91),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.84, 0.90),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.81, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.77, 0.82),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.81, 0.93),

@@ -193,6 +193,24 @@ def test_a_count_offered_for_confirmation_costs_nothing_to_a_fact_that_gives_a_c
     assert not matcher.ask("which country hosted the 2023 summit").answered
 
 
+def test_a_word_for_the_article_itself_is_no_word_a_fact_lacks(matcher):
+    """ "The ex-Soviet states in that piece, which are they" asks what the article says: no
+    fact's phrasings say "piece", and it does not count against the one that answers. A question
+    about the article that no fact answers is still declined."""
+
+    def coverage(question: str, fact_id: str) -> float:
+        by_fact = {matcher.base.facts[c.fact_index].id: c for c in matcher.candidates(matcher.read(question))}
+        return by_fact[fact_id].coverage
+
+    question = "the ex soviet states in that piece, which are they"
+    assert "piece" in matcher.read(question).content
+    assert coverage(question, "ex-soviet-republics") == 0
+    assert coverage("the ex soviet states in that cave, which are they", "ex-soviet-republics") < 0
+    assert matcher.ask(question).fact_id == "ex-soviet-republics"
+    assert not matcher.ask("who wrote this article").answered
+    assert not matcher.ask("when was the story published").answered
+
+
 def test_a_fact_that_mentions_what_a_question_names_without_being_about_it_loses_half(matcher):
     """The no-limits partnership is about Russia and China; its quote dates it by the invasion of
     Ukraine, so a question naming Ukraine costs it half the unnamed-subject penalty, where a fact

@@ -97,6 +97,13 @@ def stem(word: str) -> str:
     return word
 
 
+# Words for the article itself. A question that names it ("which five states does the article
+# mention", "what is the belt and road thing in the story") asks about what it says, so no fact
+# lacks them; they still count in the wording, and in how many words the question has.
+ARTICLE_WORDS = ("article", "story", "piece", "report", "text", "headline", "coverage", "mention")
+_ARTICLE_WORD_STEMS = frozenset(map(stem, ARTICLE_WORDS))
+
+
 @dataclass(frozen=True)
 class Tuning:
     """The weights of the score, calibrated on the tuning part of tests/data/questions.yaml and on
@@ -906,7 +913,7 @@ class Matcher:
             if limit is not None and len(top_totals) >= limit and bound < top_totals[0]:
                 break
             beyond = beyond_at is not None
-            missing = telling - self._fact_words[index]
+            missing = telling - self._fact_words[index] - _ARTICLE_WORD_STEMS
             also_named: frozenset[str] = frozenset()
             if beyond_at is not None:
                 # Closest to a question the fact does not answer ("did Putin and Xi meet one on
