@@ -577,3 +577,22 @@ def test_no_beyond_question_reads_like_a_question_the_base_answers(matcher, ship
 def test_a_consonant_a_verb_doubles_before_its_ending_is_undoubled(word, stemmed):
     """ "Who is running the SCO" must reach "who runs the SCO"; "added" is still "add"."""
     assert stem(word) == stemmed
+
+
+@pytest.mark.parametrize(
+    ("question", "set_aside", "fact_id"),
+    [
+        ("which country other than turkey is a dialogue partner", "turkey", "dialogue-partners-list"),
+        ("apart from the central asian states, which countries are members", "central-asia", "members-list"),
+    ],
+)
+def test_a_name_left_out_is_not_what_the_question_is_about(matcher, question, set_aside, fact_id):
+    """ "Besides", "other than", "apart from" name something to leave it out: the question asks
+    about the others, so the fact about the one left out gains nothing from being named."""
+    reading = matcher.read(question)
+    assert set_aside not in reading.entities
+    assert matcher.ask(question).fact_id == fact_id
+
+
+def test_a_part_of_the_world_is_a_region(matcher):
+    assert "CENTRAL-ASIA" in matcher.read("which part of the world do they want influence in").tokens

@@ -69,6 +69,7 @@ STATED_DETAILS: Mapping[str, Callable[[str], bool]] = {
     FUTURE_INTENT: states_future,
 }
 _NO_POSTINGS: frozenset[int] = frozenset()
+_SETTING_ASIDE = frozenset({"besides", "except"})
 _VERBS_OF_BEING = frozenset({"be", "become", "get"})
 # A letter typed three times or more in a row, which no English word has.
 _STRETCHED = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
@@ -604,7 +605,7 @@ class Matcher:
             text=question,
             tokens=tuple(tokens),
             content=" ".join(stems),
-            entities=self._entities_in(tokens),
+            entities=self._entities_in(tokens) - self._set_aside(tokens),
             intents=self._intents_in(tokens),
             unknown_words=unknown,
             informative=frozenset(t for t in stems if t[0] != INTENT_PREFIX),
@@ -737,6 +738,17 @@ class Matcher:
         and stays first unless one of them took it."""
         marked = self._replace_phrases([ANCHOR, *tokens], self._intent_cues)
         return marked[1:] if marked[:1] == [ANCHOR] else marked
+
+    def _set_aside(self, tokens: Sequence[str]) -> frozenset[str]:
+        """What a question names only to leave it out ("besides Russia, who is a member", "which
+        country other than Turkey is a partner"): the first name after "besides" or "except"."""
+        set_aside: set[str] = set()
+        for position, token in enumerate(tokens):
+            if token in _SETTING_ASIDE:
+                following = next((t for t in tokens[position + 1 :] if t not in STOPWORDS), None)
+                if following in self._entity_ids:
+                    set_aside.add(self._entity_ids[following])
+        return frozenset(set_aside)
 
     def _entities_in(self, tokens: Iterable[str]) -> frozenset[str]:
         entity_ids = self._entity_ids
