@@ -318,6 +318,11 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("is the sco framed as anti western", "is the sco described as anti western"),
         ("pray tell, who leads the sco in particular", "who leads the sco"),
         ("who do they blame for hegemony", "who do they criticise for hegemony"),
+        ("what has eurasia got to do with the sco", "what has eurasia related to the sco"),
+        (
+            "across which continent do putin and xi push their interests",
+            "across which landmass do putin and xi push their interests",
+        ),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
