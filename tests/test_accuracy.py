@@ -75,7 +75,11 @@ raised the floors where the held-out splits rose.
 In session ten the blind `tune` decline floor went from 0.91 to 0.90, on purpose: words for the
 article itself ("story", "piece", "mention") no longer count against a fact that lacks them. On
 `tune` seven more right and one off-topic question fewer declined (555 of 610, 90.98%); over
-the fourteen held-out splits five more right and none fewer declined.
+the fourteen held-out splits five more right and none fewer declined. Then half of sets thirty
+and thirty-one (word-by-word translations from other languages, parents with worksheets, skeptics,
+sports and game slang; fact-checkers, quiz players, ramblers, one-to-four-word messages) joined
+`tune` at 72.6% / 93.5%, the same with the matcher the session started from; `fresh14` is their
+other half (67.0% / 93.2% with both).
 """
 
 from __future__ import annotations
@@ -104,6 +108,7 @@ FLOORS = {
     (BLIND_QUESTIONS_FILE, "fresh11"): (0.79, 0.88),
     (BLIND_QUESTIONS_FILE, "fresh12"): (0.85, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh13"): (0.84, 0.94),
+    (BLIND_QUESTIONS_FILE, "fresh14"): (0.66, 0.93),
 }
 
 
