@@ -323,6 +323,11 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
             "across which continent do putin and xi push their interests",
             "across which landmass do putin and xi push their interests",
         ),
+        ("fact check: putin landed in astana on wednesday, correct?", "putin landed in astana on wednesday, correct?"),
+        ("worksheet question 5: list the members of the sco", "list the members of the sco"),
+        ("my daughter wants to know who leads the sco", "who leads the sco"),
+        ("lemme guess, china leads the sco?", "china leads the sco?"),
+        ("who does putin go 1v1 with at the summit", "who does putin go one on one with at the summit"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
