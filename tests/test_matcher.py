@@ -141,6 +141,14 @@ def test_one_changed_letter_is_a_typo_from_six_letters_on(matcher):
     assert "pants" in matcher.read("where can i buy pants").tokens
 
 
+def test_two_neighbouring_letters_swapped_are_a_typo_even_in_a_short_word(matcher):
+    """ "inida" and "raod" are India and road with two letters swapped, a slip that rarely makes
+    another word; one changed letter in a short word still is not read as a typo."""
+    assert "INDIA" in matcher.read("is inida a member of the sco").tokens
+    assert matcher.ask("is inida a member of the sco").fact_id == "status-india"
+    assert "pants" in matcher.read("where can i buy pants").tokens
+
+
 @pytest.mark.parametrize(
     ("question", "term"),
     [

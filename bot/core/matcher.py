@@ -685,11 +685,23 @@ class Matcher:
         there only a dropped or doubled letter is.
         """
         corrected = self._speller.correct(word, cutoff=86.0 if len(word) <= 5 else 80.0)
+        if corrected is None and len(word) <= 5:
+            corrected = self._transposed(word)
         if corrected in STOPWORDS and OSA.distance(corrected, word) > 1:
             # A word the base lacks is not read as a function word two slips away: "weather" is
             # not "whether", and dropping it would leave "the weather in Astana" about Astana.
             corrected = None
         return corrected or self._split(word) or word
+
+    def _transposed(self, word: str) -> str | None:
+        """A known word with two neighbouring letters swapped ("inida", "raod"): the commonest
+        slip of a fast typist, and one that rarely makes another word, so it is read as a typo
+        even in a short word, where one changed letter is not."""
+        for position in range(len(word) - 1):
+            swapped = word[:position] + word[position + 1] + word[position] + word[position + 2 :]
+            if swapped != word and swapped in self._vocabulary:
+                return swapped
+        return None
 
     def _split(self, word: str) -> str | None:
         """Two known words typed without the space between them ("howlong", "whatday"), each of
