@@ -335,6 +335,7 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("worksheet question 5: list the members of the sco", "list the members of the sco"),
         ("my daughter wants to know who leads the sco", "who leads the sco"),
         ("lemme guess, china leads the sco?", "china leads the sco?"),
+        ("need the exact quote from ushakov about the sco", "the exact quote from ushakov about the sco"),
         ("who does putin go 1v1 with at the summit", "who does putin go one on one with at the summit"),
     ],
 )
