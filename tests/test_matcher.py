@@ -336,6 +336,9 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("my daughter wants to know who leads the sco", "who leads the sco"),
         ("lemme guess, china leads the sco?", "china leads the sco?"),
         ("need the exact quote from ushakov about the sco", "the exact quote from ushakov about the sco"),
+        ("what evidence does the article give that china is challenging russia", "china is challenging russia"),
+        ("which city hosted the summit? the name escapes me", "which city hosted the summit?"),
+        ("is the u n chief speaking", "is the un chief speaking"),
         ("who does putin go 1v1 with at the summit", "who does putin go one on one with at the summit"),
     ],
 )

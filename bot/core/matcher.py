@@ -556,7 +556,7 @@ class Matcher:
     # --- reading a question ---------------------------------------------------------------
 
     def read(self, question: str) -> Reading:
-        words = words_of(question)
+        words = self._spelled_out_joined(words_of(question))
         if _STRETCHED.search(question):
             words = [self._unstretched(word) for word in words]
         words = self._apply_synonyms(words)
@@ -649,6 +649,26 @@ class Matcher:
             else:
                 corrected += self._correct(word).split()
         return corrected
+
+    def _spelled_out_joined(self, words: Sequence[str]) -> Sequence[str]:
+        """Letters dictated one by one ("the s c o", "the u n") joined into the word they spell,
+        when the base knows it and it is no function word ("u r" stays two words)."""
+        if sum(len(word) == 1 for word in words) < 2:
+            return words
+        joined: list[str] = []
+        position = 0
+        while position < len(words):
+            end = position
+            while end < len(words) and len(words[end]) == 1 and words[end].isalpha():
+                end += 1
+            spelled = "".join(words[position:end])
+            if end - position >= 2 and spelled in self._vocabulary and spelled not in STOPWORDS:
+                joined.append(spelled)
+                position = end
+            else:
+                joined.append(words[position])
+                position += 1
+        return joined
 
     def _is_known(self, word: str) -> bool:
         return word in self._vocabulary or is_number(word)
@@ -848,7 +868,7 @@ class Matcher:
 
     def resolve(self, name: str, kinds: frozenset[str]) -> Term | None:
         """The person or country a name refers to, through its aliases, tolerating typos."""
-        words = self._corrected(self._apply_synonyms(words_of(name)))
+        words = self._corrected(self._apply_synonyms(self._spelled_out_joined(words_of(name))))
         folded = self._alias_tokens.get(tuple(words), ())
         term = self._terms.get(folded[0]) if folded else None
         if term is not None and term.kind in kinds:
