@@ -339,6 +339,8 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("what evidence does the article give that china is challenging russia", "china is challenging russia"),
         ("which city hosted the summit? the name escapes me", "which city hosted the summit?"),
         ("is the u n chief speaking", "is the un chief speaking"),
+        ("whose phrase is genuine multilateralism", "who said genuine multilateralism"),
+        ("is belarus finally joining", "is belarus joining"),
         ("who does putin go 1v1 with at the summit", "who does putin go one on one with at the summit"),
     ],
 )
