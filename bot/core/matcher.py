@@ -69,6 +69,8 @@ STATED_DETAILS: Mapping[str, Callable[[str], bool]] = {
     FUTURE_INTENT: states_future,
 }
 _NO_POSTINGS: frozenset[int] = frozenset()
+# What "apart from", "other than", "excluding" and the like read as: the name after them is one a
+# question leaves out ("which country other than Turkey is a partner").
 _SETTING_ASIDE = frozenset({"besides", "except"})
 _VERBS_OF_BEING = frozenset({"be", "become", "get"})
 # A letter typed three times or more in a row, which no English word has.
@@ -651,7 +653,7 @@ class Matcher:
         return corrected
 
     def _spelled_out_joined(self, words: Sequence[str]) -> Sequence[str]:
-        """Letters dictated one by one ("the s c o", "the u n") joined into the word they spell,
+        """Letters dictated one by one ("the u n", "n a t o") joined into the word they spell,
         when the base knows it and it is no function word ("u r" stays two words)."""
         if sum(len(word) == 1 for word in words) < 2:
             return words
@@ -772,8 +774,8 @@ class Matcher:
         return marked[1:] if marked[:1] == [ANCHOR] else marked
 
     def _set_aside(self, tokens: Sequence[str]) -> frozenset[str]:
-        """What a question names only to leave it out ("besides Russia, who is a member", "which
-        country other than Turkey is a partner"): the first name after "besides" or "except"."""
+        """What a question names only to leave it out ("which country other than Turkey is a
+        partner"): the first name after "besides" or "except"."""
         set_aside: set[str] = set()
         for position, token in enumerate(tokens):
             if token in _SETTING_ASIDE:
@@ -941,6 +943,8 @@ class Matcher:
         named = self._named_in(reading)
         details_asked = reading.intents & self._stated_details.keys()
         telling = reading.informative - self._background_tokens
+        # Words for the article itself count in how much the question says, never as one a fact lacks.
+        lackable = telling - _ARTICLE_WORD_STEMS
         counts = frozenset(word for word in telling if is_number(word) and not _is_year(word))
         # Both penalties grow with the share of the question they concern, so one stray word in a
         # long, chatty question costs less than in a short one.
@@ -957,7 +961,7 @@ class Matcher:
             if limit is not None and len(top_totals) >= limit and bound < top_totals[0]:
                 break
             beyond = beyond_at is not None
-            missing = telling - self._fact_words[index] - _ARTICLE_WORD_STEMS
+            missing = lackable - self._fact_words[index]
             also_named: frozenset[str] = frozenset()
             if beyond_at is not None:
                 # Closest to a question the fact does not answer ("did Putin and Xi meet one on
