@@ -83,7 +83,8 @@ other half (67.0% / 93.2% with both). Later half of sets thirty-two and thirty-t
 members with half-remembered names, debaters, numbers and positions, wrong premises; voice
 dictation, autocorrect, emoji, comparisons) joined at 71.6% / 85.7% (69.6% / 85.7% with the
 starting matcher); `fresh15` is their other half (64.4% / 94.1%; 62.4% / 94.1% with the starting
-matcher).
+matcher). The session's later changes raised the floors where the splits rose, and the blind
+`tune` decline floor went back to 0.91 (91.0%).
 """
 
 from __future__ import annotations
@@ -97,22 +98,22 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.97, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.84, 0.90),
-    (BLIND_QUESTIONS_FILE, "holdout"): (0.81, 0.97),
-    (BLIND_QUESTIONS_FILE, "fresh"): (0.77, 0.82),
-    (BLIND_QUESTIONS_FILE, "fresh2"): (0.81, 0.93),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.85, 0.91),
+    (BLIND_QUESTIONS_FILE, "holdout"): (0.82, 0.97),
+    (BLIND_QUESTIONS_FILE, "fresh"): (0.78, 0.82),
+    (BLIND_QUESTIONS_FILE, "fresh2"): (0.83, 0.93),
     (BLIND_QUESTIONS_FILE, "fresh3"): (0.87, 0.73),
-    (BLIND_QUESTIONS_FILE, "fresh4"): (0.78, 0.94),
-    (BLIND_QUESTIONS_FILE, "fresh5"): (0.66, 0.95),
-    (BLIND_QUESTIONS_FILE, "fresh6"): (0.78, 0.81),
-    (BLIND_QUESTIONS_FILE, "fresh7"): (0.73, 0.87),
+    (BLIND_QUESTIONS_FILE, "fresh4"): (0.79, 0.94),
+    (BLIND_QUESTIONS_FILE, "fresh5"): (0.68, 0.95),
+    (BLIND_QUESTIONS_FILE, "fresh6"): (0.79, 0.81),
+    (BLIND_QUESTIONS_FILE, "fresh7"): (0.74, 0.87),
     (BLIND_QUESTIONS_FILE, "fresh8"): (0.81, 0.86),
     (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.87),
-    (BLIND_QUESTIONS_FILE, "fresh10"): (0.79, 0.75),
-    (BLIND_QUESTIONS_FILE, "fresh11"): (0.79, 0.88),
+    (BLIND_QUESTIONS_FILE, "fresh10"): (0.80, 0.75),
+    (BLIND_QUESTIONS_FILE, "fresh11"): (0.81, 0.88),
     (BLIND_QUESTIONS_FILE, "fresh12"): (0.85, 0.77),
-    (BLIND_QUESTIONS_FILE, "fresh13"): (0.84, 0.94),
-    (BLIND_QUESTIONS_FILE, "fresh14"): (0.66, 0.93),
+    (BLIND_QUESTIONS_FILE, "fresh13"): (0.86, 0.94),
+    (BLIND_QUESTIONS_FILE, "fresh14"): (0.78, 0.93),
     (BLIND_QUESTIONS_FILE, "fresh15"): (0.64, 0.94),
 }
 
