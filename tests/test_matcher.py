@@ -341,6 +341,9 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("is the u n chief speaking", "is the un chief speaking"),
         ("whose phrase is genuine multilateralism", "who said genuine multilateralism"),
         ("is belarus finally joining", "is belarus joining"),
+        ("finish the quote: lasting peace and common ...", "lasting peace and common"),
+        ("could you tell us which regions the sco covers", "which regions the sco covers"),
+        ("what is the position held by yury ushakov", "what is the position of yury ushakov"),
         ("who does putin go 1v1 with at the summit", "who does putin go one on one with at the summit"),
     ],
 )
