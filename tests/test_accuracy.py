@@ -86,9 +86,10 @@ starting matcher); `fresh15` is their other half (64.4% / 94.1%; 62.4% / 94.1% w
 matcher). The session's later changes raised the floors where the splits rose, and the blind
 `tune` decline floor went back to 0.91 (91.0%). Last, half of sets thirty-four and thirty-five
 (learners of English, children, fill-in-the-blank, attribution; misremembered numbers, who said
-it, news-anchor register, a name then a pronoun), written after all of the session's changes,
-joined `tune` at 77.6% / 92.1% (75.5% / 92.1% with the starting matcher); `fresh16` is their
-other half (76.3% / 97.4% with both).
+it, news-anchor register, a name then a pronoun), written after all but the last of the
+session's changes, joined `tune` at 77.6% / 92.1% (75.5% / 92.1% with the starting matcher);
+`fresh16` is their other half (76.3% / 97.4% with both; 78.4% after the session's last change, chosen on the
+`tune` half).
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ FLOORS = {
     (BLIND_QUESTIONS_FILE, "fresh13"): (0.86, 0.94),
     (BLIND_QUESTIONS_FILE, "fresh14"): (0.78, 0.93),
     (BLIND_QUESTIONS_FILE, "fresh15"): (0.64, 0.94),
-    (BLIND_QUESTIONS_FILE, "fresh16"): (0.76, 0.97),
+    (BLIND_QUESTIONS_FILE, "fresh16"): (0.78, 0.97),
 }
 
 
