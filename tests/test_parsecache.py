@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import FactBaseError, FactService, diskcache, load_fact_base
+from bot.core import FactBaseError, FactService, diskcache, load_fact_base, parsecache
 from bot.core import loader as loader_module
 from bot.core.parsecache import ParsedFiles
 
@@ -146,3 +146,27 @@ def test_a_reload_after_an_edit_parses_only_that_file(fact_copy, tmp_path, parse
     assert parses == ["facts/timeline.yaml"]
     assert report.changed == ("putin-arrival",)
     assert service.ask(EDITED_QUESTION).fact_id == "putin-arrival"
+
+
+def test_a_long_section_is_stored_in_pieces_and_read_back_whole(tmp_path, monkeypatch):
+    """Sections longer than a piece are pickled in pieces (each read back in a short step) and come
+    back in order, with every mapping's lines, as the parser gave them."""
+    monkeypatch.setattr(parsecache, "PIECE", 7)
+    count = 7 * 3 + 2
+    text = "facts:\n" + "".join(f"  - id: fact-{n}\n    answer: answer {n}\n" for n in range(count))
+    text += "fillers:\n  - um\n"
+    problems = loader_module._Collector()
+    document = loader_module._parse_yaml_bytes(text.encode(), "facts/long.yaml", problems)
+    cache = ParsedFiles(tmp_path)
+    key = cache.key(text.encode())
+
+    cache.put(key, document)
+    pieces = parsecache._entry_pieces(key, document)
+    restored = ParsedFiles(tmp_path).get(key)
+
+    assert len(pieces) == 1 + 4, "the outline, then the 23 facts in pieces of 7"
+    assert restored == document
+    assert [record.line for record in restored["facts"]] == [record.line for record in document["facts"]]
+    assert restored["facts"][-1].key_lines == document["facts"][-1].key_lines
+    assert restored.key_lines == document.key_lines
+    assert ParsedFiles(tmp_path).get(cache.key(b"other bytes")) is None

@@ -84,3 +84,22 @@ def test_atoms_and_cycles_do_not_trip_it_up() -> None:
     cycle.append(watch)
     release_gradually([cycle, "just text", 42])
     assert cycle[-1] is watch
+
+
+def test_a_big_container_another_object_shares_is_left_whole() -> None:
+    """Big containers only the retired object holds are emptied a chunk at a time before they go;
+    one that something still in use also holds is never emptied."""
+    shared_list = [Leaf(f"shared-{i}") for i in range(3 * BIG)]
+    shared_index = {f"word-{i}": {i} for i in range(3 * BIG)}
+    retired_tree = make_tree(3 * BIG)
+    retired_tree.nested = (shared_list, shared_index)
+    watch_own = weakref.ref(retired_tree.leaves[0])
+    keeper = Tree(leaves=shared_list, index=shared_index)
+
+    retired: list[object] = [retired_tree]
+    del retired_tree
+    release_gradually(retired)
+
+    assert watch_own() is None
+    assert keeper.leaves == [Leaf(f"shared-{i}") for i in range(3 * BIG)]
+    assert keeper.index == {f"word-{i}": {i} for i in range(3 * BIG)}

@@ -31,15 +31,17 @@ def code_digest(modules: tuple[str, ...] | None = None) -> str:
     return digest.hexdigest()
 
 
-def write_atomically(target: Path, value: object, *, durable: bool = True) -> None:
-    """Pickle `value` to a temporary file beside `target`, then rename it into place; raises
-    OSError. `durable` waits for the disk, which a large snapshot is worth and a small entry
-    that can be rebuilt is not."""
+def write_atomically(target: Path, *values: object, durable: bool = True) -> None:
+    """Pickle `values`, one after another, to a temporary file beside `target`, then rename it into
+    place; raises OSError. `durable` waits for the disk, which a large snapshot is worth and a
+    small entry that can be rebuilt is not. Each value is read back by one `Unpickler.load()`."""
     prefix, suffix = ".tmp-", target.suffix
     with tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=prefix, suffix=suffix, delete=False) as file:
         temporary = Path(file.name)
         try:
-            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+            for value in values:
+                pickler.dump(value)
             if durable:
                 file.flush()
                 os.fsync(file.fileno())

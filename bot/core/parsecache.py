@@ -10,7 +10,9 @@ most, so reading or writing one is a short step beside the event loop, unlike th
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import io
 import logging
 import pickle
 from pathlib import Path
@@ -20,11 +22,14 @@ from bot.core import diskcache
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 FOLDER = "parsed"
 # The code a parsed document depends on: a new matcher does not make the parsed files stale.
 PARSING_MODULES = ("diskcache", "loader", "parsecache")
 SUFFIX = ".pickle"
+# A section's entries are pickled this many to a piece: unpickling a whole 1 MB file in one call
+# held the GIL for up to 30 ms, fifty times in a reload beside the event loop.
+PIECE = 500
 
 
 class ParsedFiles:
@@ -44,13 +49,13 @@ class ParsedFiles:
         """The document parsed from the bytes `key` names, or None when none is stored."""
         path = self._path(key)
         try:
-            stored_key, document = pickle.loads(path.read_bytes())
+            document = _read_entry(path.read_bytes(), key)
         except FileNotFoundError:
             return None
         except Exception as error:  # truncated or foreign: parse instead, and say so
             log.warning("ignoring the unreadable parsed-file cache entry %s: %s", path, error)
             return None
-        if stored_key != key:
+        if document is None:
             return None
         self._used.add(path)
         return document
@@ -59,7 +64,7 @@ class ParsedFiles:
         path = self._path(key)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            diskcache.write_atomically(path, (key, document), durable=False)
+            diskcache.write_atomically(path, *_entry_pieces(key, document), durable=False)
         except OSError as error:
             if not self._unwritable:  # once, not once for each of fifty files
                 log.warning("could not cache parsed fact files in %s: %s", self.folder, error)
@@ -77,3 +82,39 @@ class ParsedFiles:
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key[:40]}{SUFFIX}"
+
+
+def _entry_pieces(key: str, document: Any) -> list[Any]:
+    """What an entry holds, in order: the key, the document with its long sections left empty
+    (and which those are, with their lengths), then those sections `PIECE` entries at a time."""
+    long_sections: list[tuple[Any, int]] = []
+    if isinstance(document, dict):
+        long_sections = [(name, len(value)) for name, value in document.items() if _is_long(value)]
+    if not long_sections:
+        return [(key, document, long_sections)]
+    outline = copy.copy(document)  # a LocatedDict's lines come along
+    for name, _ in long_sections:
+        outline[name] = []
+    pieces: list[Any] = [(key, outline, long_sections)]
+    for name, length in long_sections:
+        section = document[name]
+        pieces.extend(section[start : start + PIECE] for start in range(0, length, PIECE))
+    return pieces
+
+
+def _read_entry(raw: bytes, key: str) -> Any | None:
+    """The document an entry holds, put together again a piece at a time; None if it is another key's."""
+    unpickler = pickle.Unpickler(io.BytesIO(raw))
+    stored_key, document, long_sections = unpickler.load()
+    if stored_key != key:
+        return None
+    for name, length in long_sections:
+        section: list[Any] = []
+        while len(section) < length:
+            section += unpickler.load()
+        document[name] = section
+    return document
+
+
+def _is_long(value: Any) -> bool:
+    return isinstance(value, list) and len(value) > PIECE
