@@ -96,7 +96,9 @@ newsroom shorthand, claims quoted from an argument; gamers, phone typing; mixed-
 things described but not named; quiz items, long formal courtesies) joined `tune` at 74.7% /
 94.9%, and the blind `tune` floors went to 0.83 / 0.91 (83.8% / 91.6%). `fresh17` to `fresh19`
 are their other halves, measured when they arrived (86.3% / 81.6%, 65.3% / 87.9% and 59.6% /
-89.5%).
+89.5%). The session's changes (a verb's other form read as the word the base has; homework,
+formal-letter, newsroom and quiz framings that ask nothing; months the article does not name)
+raised the floors where the splits rose.
 """
 
 from __future__ import annotations
@@ -110,27 +112,27 @@ FLOORS = {
     # (file, split): (in-scope answered right, out-of-scope declined)
     (QUESTIONS_FILE, "tune"): (0.99, 0.98),
     (QUESTIONS_FILE, "holdout"): (0.97, 0.94),
-    (BLIND_QUESTIONS_FILE, "tune"): (0.83, 0.91),
+    (BLIND_QUESTIONS_FILE, "tune"): (0.84, 0.91),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.82, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh"): (0.78, 0.82),
-    (BLIND_QUESTIONS_FILE, "fresh2"): (0.83, 0.93),
+    (BLIND_QUESTIONS_FILE, "fresh2"): (0.83, 0.95),
     (BLIND_QUESTIONS_FILE, "fresh3"): (0.87, 0.73),
-    (BLIND_QUESTIONS_FILE, "fresh4"): (0.79, 0.94),
+    (BLIND_QUESTIONS_FILE, "fresh4"): (0.80, 0.94),
     (BLIND_QUESTIONS_FILE, "fresh5"): (0.68, 0.95),
     (BLIND_QUESTIONS_FILE, "fresh6"): (0.79, 0.81),
-    (BLIND_QUESTIONS_FILE, "fresh7"): (0.74, 0.87),
+    (BLIND_QUESTIONS_FILE, "fresh7"): (0.75, 0.87),
     (BLIND_QUESTIONS_FILE, "fresh8"): (0.81, 0.86),
     (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.87),
     (BLIND_QUESTIONS_FILE, "fresh10"): (0.80, 0.75),
     (BLIND_QUESTIONS_FILE, "fresh11"): (0.81, 0.88),
-    (BLIND_QUESTIONS_FILE, "fresh12"): (0.85, 0.77),
+    (BLIND_QUESTIONS_FILE, "fresh12"): (0.86, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh13"): (0.86, 0.94),
     (BLIND_QUESTIONS_FILE, "fresh14"): (0.78, 0.93),
-    (BLIND_QUESTIONS_FILE, "fresh15"): (0.64, 0.94),
+    (BLIND_QUESTIONS_FILE, "fresh15"): (0.65, 0.94),
     (BLIND_QUESTIONS_FILE, "fresh16"): (0.78, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh17"): (0.86, 0.81),
-    (BLIND_QUESTIONS_FILE, "fresh18"): (0.65, 0.87),
-    (BLIND_QUESTIONS_FILE, "fresh19"): (0.59, 0.89),
+    (BLIND_QUESTIONS_FILE, "fresh18"): (0.70, 0.90),
+    (BLIND_QUESTIONS_FILE, "fresh19"): (0.61, 0.89),
 }
 
 

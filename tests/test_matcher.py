@@ -141,6 +141,22 @@ def test_one_changed_letter_is_a_typo_from_six_letters_on(matcher):
     assert "pants" in matcher.read("where can i buy pants").tokens
 
 
+def test_a_verbs_other_form_is_read_as_the_word_the_base_has_not_as_a_typo(matcher):
+    """The base says "talk" and "planned", not "talking" and "planning": those are the same words,
+    not slips for "taking" and "playing", which are one letter away."""
+    assert "taking" not in matcher.read("who was the kremlin aide talking to before putin arrived").tokens
+    assert "playing" not in matcher.read("what was putin planning at the summit").tokens
+    assert matcher.ask("what was putin planning at the summit, per the kremlin").fact_id == "bilateral-meetings"
+
+
+def test_a_month_the_article_does_not_name_is_read_as_a_month(matcher):
+    """A member who misremembers when the war began names another month: the fact that gives the
+    date sets it right, as a misremembered day or city is."""
+    assert matcher.ask("did russia invade ukraine in march 2022?").fact_id == "ukraine-invasion"
+    assert matcher.ask("was the invasion in january 2022").fact_id == "ukraine-invasion"
+    assert not matcher.ask("what is the weather in astana in march").answered
+
+
 def test_two_neighbouring_letters_swapped_are_a_typo_even_in_a_short_word(matcher):
     """ "inida" and "raod" are India and road with two letters swapped, a slip that rarely makes
     another word; one changed letter in a short word still is not read as a typo."""
@@ -345,6 +361,13 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("could you tell us which regions the sco covers", "which regions the sco covers"),
         ("what is the position held by yury ushakov", "what is the position of yury ushakov"),
         ("who does putin go 1v1 with at the summit", "who does putin go one on one with at the summit"),
+        ("i need the answer pls: which city hosted the summit", "which city hosted the summit"),
+        ("my worksheet says which city hosted the summit. answer?", "which city hosted the summit"),
+        ("Dear bot, on which day did Mr Putin arrive?", "on which day did putin arrive"),
+        ("forgive my ignorance, but where is the summit", "but where is the summit"),
+        ("spell check: the chinese spokeswoman's name", "the chinese spokeswoman's name"),
+        ("per copy, which regions does the bloc cover", "which regions does the bloc cover"),
+        ("multiple choice: how many members does the sco have", "how many members does the sco have"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):

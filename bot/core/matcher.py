@@ -236,7 +236,7 @@ class Matcher:
         self._beyond_phrasings = self._find_beyond_phrasings()
         self._vocabulary = self._build_vocabulary(base, self._word_counts.keys())
         self._speller = Speller(self._vocabulary)
-        self._known_stems = frozenset(stem(w) for w in self._vocabulary)
+        self._known_stems = _forms_by_stem(self._vocabulary)
         self._stems_bound = len(self._stems) + MAX_REMEMBERED_CORRECTIONS
         self._corrections: dict[str, str] = {}
         self._role_words = self._words_of_roles(base.roles)
@@ -710,6 +710,12 @@ class Matcher:
         ("arrzve", "meaber"); in five it is as often another word ("paris" is not "parts"), so
         there only a dropped or doubled letter is.
         """
+        same_stem = self._known_stems.get(stem(word)) if word.endswith(("ing", "ed")) else None
+        if same_stem is not None:
+            # A verb's form of a word the base has: "talking" is no typo of "taking" when the base
+            # says "talks", nor "planning" of "playing" when it says "planned". (Plurals are
+            # left to the speller: "times" is not the "time" that asks when.)
+            return same_stem
         corrected = self._speller.correct(word, cutoff=86.0 if len(word) <= 5 else 80.0)
         if corrected is None and len(word) <= 5:
             corrected = self._transposed(word)
@@ -1114,6 +1120,18 @@ class Matcher:
             # partnership is about Russia and China, and its quote dates it by Ukraine's invasion.
             fit -= tuning.unnamed_penalty / 2 if not foreign else tuning.unnamed_penalty
         return fit
+
+
+def _forms_by_stem(vocabulary: Iterable[str]) -> dict[str, str]:
+    """Each stem of the vocabulary, with its shortest word (the first in order among as short):
+    what a question's word of the same stem is read as, "confirmed" as "confirm"."""
+    forms: dict[str, str] = {}
+    for word in vocabulary:
+        stemmed = stem(word)
+        known = forms.get(stemmed)
+        if known is None or (len(word), word) < (len(known), known):
+            forms[stemmed] = word
+    return forms
 
 
 def _same_mapping(new: Mapping[str, str], old: Mapping[str, str]) -> bool:
