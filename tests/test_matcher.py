@@ -149,6 +149,14 @@ def test_a_verbs_other_form_is_read_as_the_word_the_base_has_not_as_a_typo(match
     assert matcher.ask("what was putin planning at the summit, per the kremlin").fact_id == "bilateral-meetings"
 
 
+def test_how_many_of_the_five_central_asian_states_are_members_is_the_member_list(matcher):
+    """The five republics are the ex-Soviet fact's subject, but how many of them belong to the bloc
+    is answered by the member list (the four others, alongside India, Iran and Pakistan)."""
+    question = "of the five central asian countries, how many are in the shanghai bloc"
+    assert matcher.ask(question).fact_id == "members-list"
+    assert matcher.ask("which five countries are ex soviet").fact_id == "ex-soviet-republics"
+
+
 def test_a_month_the_article_does_not_name_is_read_as_a_month(matcher):
     """A member who misremembers when the war began names another month: the fact that gives the
     date sets it right, as a misremembered day or city is."""
@@ -365,6 +373,7 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("my worksheet says which city hosted the summit. answer?", "which city hosted the summit"),
         ("Dear bot, on which day did Mr Putin arrive?", "on which day did putin arrive"),
         ("forgive my ignorance, but where is the summit", "but where is the summit"),
+        ("forgive an old man's curiosity, but where is the summit", "but where is the summit"),
         ("spell check: the chinese spokeswoman's name", "the chinese spokeswoman's name"),
         ("per copy, which regions does the bloc cover", "which regions does the bloc cover"),
         ("multiple choice: how many members does the sco have", "how many members does the sco have"),
