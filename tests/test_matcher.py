@@ -157,6 +157,15 @@ def test_how_many_of_the_five_central_asian_states_are_members_is_the_member_lis
     assert matcher.ask("which five countries are ex soviet").fact_id == "ex-soviet-republics"
 
 
+def test_a_time_of_day_the_article_does_not_give_asks_the_time_of_day(matcher):
+    """ "At night" or "in the evening" is a time of day the article never gives: Putin's arrival,
+    which it puts on Wednesday morning, sets it right; Xi's, which it gives only a day for, cannot."""
+    assert matcher.ask("did putin arrive at night").fact_id == "putin-arrival"
+    assert matcher.ask("did the russian leader land in the afternoon or evening").fact_id == "putin-arrival"
+    assert not matcher.ask("did xi arrive at night").answered
+    assert not matcher.ask("what is the weather tonight in astana").answered
+
+
 def test_a_month_the_article_does_not_name_is_read_as_a_month(matcher):
     """A member who misremembers when the war began names another month: the fact that gives the
     date sets it right, as a misremembered day or city is."""
@@ -377,6 +386,7 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("spell check: the chinese spokeswoman's name", "the chinese spokeswoman's name"),
         ("per copy, which regions does the bloc cover", "which regions does the bloc cover"),
         ("multiple choice: how many members does the sco have", "how many members does the sco have"),
+        ("according to article, which city hosted the summit", "which city hosted the summit"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
