@@ -166,6 +166,14 @@ def test_a_time_of_day_the_article_does_not_give_asks_the_time_of_day(matcher):
     assert not matcher.ask("what is the weather tonight in astana").answered
 
 
+def test_a_misremembered_weekday_is_set_right_by_the_fact_that_gives_the_day(matcher):
+    """The article puts Guterres's address on Thursday: "he spoke on Wednesday, correct?" is
+    answered by who he is and when he speaks, not declined for a day the fact does not say.
+    "What happens on Thursday" asks about the day, and is no correction."""
+    assert matcher.ask("the un chief spoke on wednesday, correct?").fact_id in {"who-guterres", "guterres-address"}
+    assert matcher.ask("what happens on thursday at the summit").fact_id == "summit-dates"
+
+
 def test_a_month_the_article_does_not_name_is_read_as_a_month(matcher):
     """A member who misremembers when the war began names another month: the fact that gives the
     date sets it right, as a misremembered day or city is."""

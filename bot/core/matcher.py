@@ -79,6 +79,8 @@ _STRETCHED = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
 SHORTEST_FIRST_FACTOR = 4
 
 
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+
 # Consonants verbs double before "ing" and "ed" ("running", "planned").
 DOUBLED_BEFORE_SUFFIX = frozenset("bgmnpt")
 
@@ -246,6 +248,7 @@ class Matcher:
         self._unmatched_intents = frozenset({"what", *self._stated_details})
         # Which of them each fact states, worked out when first asked: few questions ask.
         self._details_given: dict[int, frozenset[str]] = {}
+        self._weekday_given: dict[int, bool] = {}
         del self._distinct_intents, self._relatives_seen, self._cores_seen
         self._default_suggestions: dict[str | None, list[Fact]] = {}
         postings: dict[str, set[int]] = {}
@@ -956,6 +959,8 @@ class Matcher:
         # Words for the article itself count in how much the question says, never as one a fact lacks.
         lackable = telling - _ARTICLE_WORD_STEMS
         counts = frozenset(word for word in telling if is_number(word) and not _is_year(word))
+        # A day offered to be confirmed or set right; "what happens on Thursday" asks about the day.
+        weekdays = telling & WEEKDAYS if "what" not in reading.intents else frozenset()
         # Both penalties grow with the share of the question they concern, so one stray word in a
         # long, chatty question costs less than in a short one.
         unknown = -tuning.unknown_word_penalty * len(reading.unknown_words) / max(len(reading.informative), 1) ** 0.5
@@ -983,6 +988,10 @@ class Matcher:
             if missing and index in self._person_facts:
                 # "Is Ushakov the foreign minister?" is answered by who he is: a Kremlin aide.
                 missing -= self._role_words
+            if weekdays and not missing.isdisjoint(weekdays) and self._names_a_weekday(index):
+                # "Guterres spoke on Wednesday, right?" misremembers the day that the fact gives
+                # (Thursday): the fact sets it right, as one that gives a count does a wrong count.
+                missing -= weekdays
             if counts and self.base.facts[index].asks == COUNT_INTENT and not missing.isdisjoint(counts):
                 # "so 10 members now?" offers a count for the fact that gives one to confirm or
                 # correct. A year names an event ("the 2025 summit"), and a fact that gives no
@@ -1009,6 +1018,15 @@ class Matcher:
         # Ties go to the fact that comes first in the base, so an answer never depends on hashing.
         candidates.sort(key=lambda c: (-c.total, c.fact_index))
         return candidates if limit is None else candidates[:limit]
+
+    def _names_a_weekday(self, index: int) -> bool:
+        """Whether a fact's answer or quote gives a day of the week; worked out when first asked."""
+        names = self._weekday_given.get(index)
+        if names is None:
+            fact = self.base.facts[index]
+            words = [*words_of(fact.answer), *words_of(fact.quote)]
+            names = self._weekday_given[index] = not WEEKDAYS.isdisjoint(words)
+        return names
 
     def _details_stated_by(self, index: int) -> frozenset[str]:
         """What a fact's answer or quote states, or one of its own questions asks: "how long will
