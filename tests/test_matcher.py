@@ -166,6 +166,13 @@ def test_a_time_of_day_the_article_does_not_give_asks_the_time_of_day(matcher):
     assert not matcher.ask("what is the weather tonight in astana").answered
 
 
+def test_speaking_is_addressing(matcher):
+    """The article says Guterres was to address the summit; a member asks when he speaks."""
+    assert "ADDRESS" in matcher.read("when does guterres speak").tokens
+    assert "ADDRESS" in matcher.read("guterres spoke on which day").tokens
+    assert matcher.ask("on which day does the un chief speak").fact_id == "guterres-address"
+
+
 def test_a_misremembered_weekday_is_set_right_by_the_fact_that_gives_the_day(matcher):
     """The article puts Guterres's address on Thursday: "he spoke on Wednesday, correct?" is
     answered by who he is and when he speaks, not declined for a day the fact does not say.
