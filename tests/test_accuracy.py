@@ -101,6 +101,7 @@ formal-letter, newsroom and quiz framings that ask nothing; months the article d
 raised the floors where the splits rose. One was lowered on purpose: `fresh11`'s, from 0.81 to
 0.80, when times of day the article does not give ("at night", "pm") came to ask the time of day:
 on `tune` two more right and none fewer; held out two more right and one fewer, in `fresh11`.
+The next change ("spoke" read as "address") won it back, and the floor returned to 0.81.
 """
 
 from __future__ import annotations
@@ -116,25 +117,25 @@ FLOORS = {
     (QUESTIONS_FILE, "holdout"): (0.97, 0.94),
     (BLIND_QUESTIONS_FILE, "tune"): (0.84, 0.91),
     (BLIND_QUESTIONS_FILE, "holdout"): (0.82, 0.97),
-    (BLIND_QUESTIONS_FILE, "fresh"): (0.78, 0.82),
+    (BLIND_QUESTIONS_FILE, "fresh"): (0.79, 0.82),
     (BLIND_QUESTIONS_FILE, "fresh2"): (0.83, 0.95),
-    (BLIND_QUESTIONS_FILE, "fresh3"): (0.87, 0.73),
-    (BLIND_QUESTIONS_FILE, "fresh4"): (0.80, 0.94),
-    (BLIND_QUESTIONS_FILE, "fresh5"): (0.68, 0.95),
+    (BLIND_QUESTIONS_FILE, "fresh3"): (0.88, 0.73),
+    (BLIND_QUESTIONS_FILE, "fresh4"): (0.81, 0.94),
+    (BLIND_QUESTIONS_FILE, "fresh5"): (0.70, 0.95),
     (BLIND_QUESTIONS_FILE, "fresh6"): (0.79, 0.81),
     (BLIND_QUESTIONS_FILE, "fresh7"): (0.75, 0.87),
-    (BLIND_QUESTIONS_FILE, "fresh8"): (0.81, 0.86),
+    (BLIND_QUESTIONS_FILE, "fresh8"): (0.82, 0.86),
     (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.87),
-    (BLIND_QUESTIONS_FILE, "fresh10"): (0.80, 0.75),
-    (BLIND_QUESTIONS_FILE, "fresh11"): (0.80, 0.88),
+    (BLIND_QUESTIONS_FILE, "fresh10"): (0.82, 0.75),
+    (BLIND_QUESTIONS_FILE, "fresh11"): (0.81, 0.88),
     (BLIND_QUESTIONS_FILE, "fresh12"): (0.86, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh13"): (0.86, 0.94),
-    (BLIND_QUESTIONS_FILE, "fresh14"): (0.78, 0.93),
+    (BLIND_QUESTIONS_FILE, "fresh14"): (0.80, 0.93),
     (BLIND_QUESTIONS_FILE, "fresh15"): (0.65, 0.94),
-    (BLIND_QUESTIONS_FILE, "fresh16"): (0.78, 0.97),
+    (BLIND_QUESTIONS_FILE, "fresh16"): (0.79, 0.97),
     (BLIND_QUESTIONS_FILE, "fresh17"): (0.86, 0.81),
     (BLIND_QUESTIONS_FILE, "fresh18"): (0.70, 0.90),
-    (BLIND_QUESTIONS_FILE, "fresh19"): (0.61, 0.89),
+    (BLIND_QUESTIONS_FILE, "fresh19"): (0.63, 0.89),
 }
 
 
