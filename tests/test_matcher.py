@@ -402,6 +402,8 @@ def test_a_tag_that_asks_for_confirmation_makes_a_yes_no_question(matcher, quest
         ("per copy, which regions does the bloc cover", "which regions does the bloc cover"),
         ("multiple choice: how many members does the sco have", "how many members does the sco have"),
         ("according to article, which city hosted the summit", "which city hosted the summit"),
+        ("is ushakov the foreign minister, or am i mixing him up", "is ushakov the foreign minister"),
+        ("how many members does the sco have at the moment", "how many members does the sco have"),
     ],
 )
 def test_tags_polite_openers_and_chat_reactions_change_nothing_but_the_wording(matcher, question, same_as):
