@@ -101,7 +101,8 @@ formal-letter, newsroom and quiz framings that ask nothing; months the article d
 raised the floors where the splits rose. One was lowered on purpose: `fresh11`'s, from 0.81 to
 0.80, when times of day the article does not give ("at night", "pm") came to ask the time of day:
 on `tune` two more right and none fewer; held out two more right and one fewer, in `fresh11`.
-The next change ("spoke" read as "address") won it back, and the floor returned to 0.81.
+The next change ("spoke" read as "address") won it back, and the floor returned to 0.81; the last
+("or am I mixing him up", "currently") raised it to 0.82.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ FLOORS = {
     (BLIND_QUESTIONS_FILE, "fresh8"): (0.82, 0.86),
     (BLIND_QUESTIONS_FILE, "fresh9"): (0.81, 0.87),
     (BLIND_QUESTIONS_FILE, "fresh10"): (0.82, 0.75),
-    (BLIND_QUESTIONS_FILE, "fresh11"): (0.81, 0.88),
+    (BLIND_QUESTIONS_FILE, "fresh11"): (0.82, 0.88),
     (BLIND_QUESTIONS_FILE, "fresh12"): (0.86, 0.77),
     (BLIND_QUESTIONS_FILE, "fresh13"): (0.86, 0.94),
     (BLIND_QUESTIONS_FILE, "fresh14"): (0.80, 0.93),
