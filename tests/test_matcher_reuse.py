@@ -42,7 +42,7 @@ def index_of(matcher: Matcher) -> dict[str, object]:
         ),
         "vocabulary": matcher._vocabulary,
         "word counts": dict(matcher._word_counts),
-        "known stems": matcher._known_stems,
+        "forms by stem": matcher._form_of_stem,
         "postings": {word: sorted(found) for word, found in matcher._postings.items()},
         "beyond phrasings": matcher._beyond_phrasings,
     }

@@ -32,7 +32,7 @@ from bot.core.answer import Answer
 from bot.core.factbase import Fact, FactBase, Term
 from bot.core.spelling import Speller
 from bot.core.stopwords import STOPWORDS
-from bot.core.text import is_number, states_future, states_time_of_day, states_year, words_of
+from bot.core.text import is_number, states_future, states_time_of_day, states_weekday, states_year, words_of
 
 # Words that make a question a follow-up of the asker's previous one.
 PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their"})
@@ -238,7 +238,7 @@ class Matcher:
         self._beyond_phrasings = self._find_beyond_phrasings()
         self._vocabulary = self._build_vocabulary(base, self._word_counts.keys())
         self._speller = Speller(self._vocabulary)
-        self._known_stems = _forms_by_stem(self._vocabulary)
+        self._form_of_stem = _forms_by_stem(self._vocabulary)
         self._stems_bound = len(self._stems) + MAX_REMEMBERED_CORRECTIONS
         self._corrections: dict[str, str] = {}
         self._role_words = self._words_of_roles(base.roles)
@@ -608,7 +608,7 @@ class Matcher:
         unknown = tuple(
             t
             for t, t_stem in zip(content, stems, strict=True)
-            if t not in self._terms and t[0] != INTENT_PREFIX and t_stem not in self._known_stems and not is_number(t)
+            if t not in self._terms and t[0] != INTENT_PREFIX and t_stem not in self._form_of_stem and not is_number(t)
         )
         return Reading(
             text=question,
@@ -713,7 +713,7 @@ class Matcher:
         ("arrzve", "meaber"); in five it is as often another word ("paris" is not "parts"), so
         there only a dropped or doubled letter is.
         """
-        same_stem = self._known_stems.get(stem(word)) if word.endswith(("ing", "ed")) else None
+        same_stem = self._form_of_stem.get(stem(word)) if word.endswith(("ing", "ed")) else None
         if same_stem is not None:
             # A verb's form of a word the base has: "talking" is no typo of "taking" when the base
             # says "talks", nor "planning" of "playing" when it says "planned". (Plurals are
@@ -1024,8 +1024,7 @@ class Matcher:
         names = self._weekday_given.get(index)
         if names is None:
             fact = self.base.facts[index]
-            words = [*words_of(fact.answer), *words_of(fact.quote)]
-            names = self._weekday_given[index] = not WEEKDAYS.isdisjoint(words)
+            names = self._weekday_given[index] = states_weekday(fact.answer) or states_weekday(fact.quote)
         return names
 
     def _details_stated_by(self, index: int) -> frozenset[str]:

@@ -17,6 +17,7 @@ _TIME_OF_DAY = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b[12]\d{3}\b")
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|expected|expects?|set to|plans?|planned|planning|scheduled|intends?|intended|upcoming)\b",
     re.IGNORECASE,
@@ -39,6 +40,11 @@ def is_number(word: str) -> bool:
 def states_time_of_day(text: str) -> bool:
     """Whether `text` says at what time of day: "on Wednesday morning", "at 10:30", "at 9 pm"."""
     return _TIME_OF_DAY.search(text) is not None
+
+
+def states_weekday(text: str) -> bool:
+    """Whether `text` names a day of the week: "on Wednesday morning", "set to speak on Thursday"."""
+    return _WEEKDAY.search(text) is not None
 
 
 def states_year(text: str) -> bool:
