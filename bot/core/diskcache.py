@@ -34,7 +34,8 @@ def code_digest(modules: tuple[str, ...] | None = None) -> str:
 def write_atomically(target: Path, *values: object, durable: bool = True) -> None:
     """Pickle `values`, one after another, to a temporary file beside `target`, then rename it into
     place; raises OSError. `durable` waits for the disk, which a large snapshot is worth and a
-    small entry that can be rebuilt is not. Each value is read back by one `Unpickler.load()`."""
+    small entry that can be rebuilt is not. The values share one pickler's memo, so they are read
+    back by one `Unpickler`, one `load()` each."""
     prefix, suffix = ".tmp-", target.suffix
     with tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=prefix, suffix=suffix, delete=False) as file:
         temporary = Path(file.name)

@@ -32,7 +32,15 @@ from bot.core.answer import Answer
 from bot.core.factbase import Fact, FactBase, Term
 from bot.core.spelling import Speller
 from bot.core.stopwords import STOPWORDS
-from bot.core.text import is_number, states_future, states_time_of_day, states_weekday, states_year, words_of
+from bot.core.text import (
+    WEEKDAYS,
+    is_number,
+    states_future,
+    states_time_of_day,
+    states_weekday,
+    states_year,
+    words_of,
+)
 
 # Words that make a question a follow-up of the asker's previous one.
 PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their"})
@@ -78,8 +86,6 @@ _STRETCHED = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
 # A shortlist that is over its size by at most this factor keeps its shortest phrasings.
 SHORTEST_FIRST_FACTOR = 4
 
-
-WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 
 # Consonants verbs double before "ing" and "ed" ("running", "planned").
 DOUBLED_BEFORE_SUFFIX = frozenset("bgmnpt")

@@ -17,12 +17,14 @@ _TIME_OF_DAY = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b[12]\d{3}\b")
-_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|expected|expects?|set to|plans?|planned|planning|scheduled|intends?|intended|upcoming)\b",
     re.IGNORECASE,
 )
 
+
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+_WEEKDAY = re.compile(rf"\b(?:{'|'.join(sorted(WEEKDAYS))})\b", re.IGNORECASE)
 
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
